@@ -1,0 +1,271 @@
+"""The `compilerlm` command line: a thin click group over the library.
+
+Every command prints a readable summary, or exactly one JSON document on stdout with `--json`
+(progress and logs go to stderr). Errors are one line on stderr and a non-zero exit status;
+`COMPILERLM_RAISE_ERRORS=1` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import CompilerlmError
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=False))
+
+
+class CommandFailed(CompilerlmError):
+    """A command ran but its result is a failure (e.g. a pipeline that crashed LLVM)."""
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON document on stdout (logs go to stderr).")(f)
+
+
+def engine_options(f):
+    f = click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+                     help="LLVM worker processes.")(f)
+    f = click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0,
+                     show_default=True, help="Seconds per evaluation (the paper's limit).")(f)
+    f = click.option("--target", default=None,
+                     help="Target triple (default: the module's own, x86_64-unknown-linux-gnu "
+                          "from the front end; the LLVM 17 wheels carry only X86).")(f)
+    f = click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, help="SQLite result cache (default: ~/.cache/compilerlm/"
+                                        "results.sqlite or $COMPILERLM_CACHE_DIR).")(f)
+    f = click.option("--no-cache", is_flag=True, help="Measure everything afresh.")(f)
+    return f
+
+
+def make_engine(workers, timeout, target, cache_path, no_cache):
+    from .toolchain.engine import Engine, EngineConfig
+    return Engine(EngineConfig(workers=workers, timeout=timeout, target=target,
+                               cache_path=cache_path, use_cache=not no_cache))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="compilerlm")
+def cli():
+    """compilerlm: foundation models of compiler optimisation on LLVM 17.0.6."""
+
+
+# -- ir ---------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Output file (.ll text or .bc bitcode); a directory for several units.")
+@click.option("--style", type=click.Choice(["oz", "o0"]), default="oz", show_default=True,
+              help="oz: clang -Oz -Xclang -disable-llvm-passes (as LLM Compiler's inputs); "
+                   "o0: clang -O0 -Xclang -disable-O0-optnone.")
+@click.option("--target", default=None, help="Target triple for the front end.")
+@click.option("--format", "fmt", type=click.Choice(["ll", "bc"]), default=None,
+              help="Output format in a directory (default: from -o's suffix, else ll).")
+@click.option("--split-functions", is_flag=True,
+              help="Write one module per defined function (as llvm-extract does).")
+@json_option
+def ir(inputs, output, style, target, fmt, split_functions, as_json):
+    """Turn C/C++ sources, directories or compile_commands.json into unoptimised IR."""
+    from .corpus.compile import iter_units
+    from .corpus.writer import write_units
+
+    units = iter_units(inputs, style=style, target=target)
+    written = write_units(units, output, fmt=fmt, split_functions=split_functions,
+                          many=len(inputs) > 1 or Path(inputs[0]).is_dir()
+                          or inputs[0].endswith(".json") or split_functions)
+    if as_json:
+        print_json({"outputs": written})
+    else:
+        for w in written:
+            stdout.print(f"{w['input']} -> {w['output']} ({w['ir_instruction_count']} IR "
+                         f"instructions)")
+
+
+# -- size -------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-p", "--passes", default=None,
+              help="Pass list in any common spelling: 'sroa,licm', \"opt -p '...'\", "
+                   "'-sroa -licm', a JSON list. Default: no passes.")
+@click.option("--raw-pipeline", is_flag=True,
+              help="Hand --passes to LLVM exactly as written, without normalising.")
+@click.option("--style", type=click.Choice(["oz", "o0"]), default="oz", show_default=True,
+              help="Front-end style for C/C++ inputs.")
+@engine_options
+@json_option
+def size(inputs, passes, raw_pipeline, style, workers, timeout, target, cache_path,
+         no_cache, as_json):
+    """Measure code size: IR instructions and binary size (.text + .data) next to clang -Oz."""
+    from .corpus.compile import iter_units
+    from .toolchain.engine import size_record
+    from .toolchain.passes import parse_pass_list
+
+    if passes is not None and not raw_pipeline:
+        passes = parse_pass_list(passes)  # reject unknown names before any work
+    if raw_pipeline and passes is None:
+        raise click.UsageError("--raw-pipeline needs --passes")
+    units = list(iter_units(inputs, style=style, target=target))
+    with make_engine(workers, timeout, target, cache_path, no_cache) as engine:
+        records = [size_record(engine, u, passes, raw=raw_pipeline) for u in units]
+    failed = [r for r in records if r["status"] != "ok"]
+    single = len(records) == 1 and not (Path(inputs[0]).is_dir() or inputs[0].endswith(".json"))
+    if as_json:
+        if single:
+            print_json(records[0])
+        else:
+            print_json({"units": records, "totals": _size_totals(records)})
+    else:
+        _print_size_table(records)
+    if failed:
+        r = failed[0]
+        more = f" (and {len(failed) - 1} more units failed)" if len(failed) > 1 else ""
+        raise CommandFailed(f"{r['input']}: {r['status']}: {r['error']}{more}")
+
+
+def _fmt(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _display_path(name: str) -> str:
+    try:
+        return str(Path(name).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return name
+
+
+def _size_totals(records: list[dict]) -> dict:
+    ok = [r for r in records if r["status"] == "ok" and r["oz_binary_size"]]
+    total = sum(r["binary_size"] for r in ok)
+    oz = sum(r["oz_binary_size"] for r in ok)
+    return {"units": len(records), "ok": len(ok), "binary_size": total, "oz_binary_size": oz,
+            "improvement_over_oz_pct": round(100 * (1 - total / oz), 4) if oz else None}
+
+
+def _print_size_table(records: list[dict]) -> None:
+    table = Table(title=f"pipeline: {records[0]['pipeline'] or '(no passes)'}",
+                  title_justify="left")
+    for col in ("input", "status", "IR instrs", "binary", "-Oz binary", "vs -Oz"):
+        table.add_column(col, justify="left" if col in ("input", "status") else "right",
+                         overflow="fold", no_wrap=col != "input",
+                         min_width=24 if col == "input" else None)
+    for r in records:
+        vs = "" if r["improvement_over_oz_pct"] is None else f"{r['improvement_over_oz_pct']:+.2f}%"
+        table.add_row(_display_path(r["input"]), r["status"] if r["status"] == "ok" else f"[red]{r['status']}",
+                      _fmt(r["ir_instruction_count"]), _fmt(r["binary_size"]),
+                      _fmt(r["oz_binary_size"]), vs)
+    stdout.print(table)
+    if len(records) > 1:
+        t = _size_totals(records)
+        if t["improvement_over_oz_pct"] is not None:
+            stdout.print(f"total: {t['binary_size']} bytes vs {t['oz_binary_size']} at -Oz, "
+                         f"improvement over -Oz {t['improvement_over_oz_pct']:+.2f}% "
+                         f"({t['ok']}/{t['units']} units measured)")
+
+
+# -- passes -----------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True,
+              help="Every pass LLVM 17.0.6 registers, not only the size search space.")
+@click.option("--normalize", "normalize", default=None, metavar="PASSES",
+              help="Parse a pass list and print its normalised pipeline.")
+@json_option
+def passes(show_all, normalize, as_json):
+    """The pass search space (name, kind, pipeline element), or normalise a pass list."""
+    from .toolchain.passes import Pass, parse_pass_list, registry, search_space
+
+    if normalize is not None:
+        pl = parse_pass_list(normalize)
+        data = {"passes": list(pl.names), "pipeline": pl.pipeline, "opt": pl.opt_command}
+        if as_json:
+            print_json(data)
+        else:
+            stdout.print(pl.pipeline, soft_wrap=True)
+        return
+    items = [Pass(n) for n in sorted(registry())] if show_all else list(search_space())
+    rows = [{"name": p.name, "kind": p.kind, "pipeline": p.pipeline} for p in items]
+    if as_json:
+        print_json({"llvm_version": "17.0.6", "count": len(rows), "passes": rows})
+        return
+    table = Table(title=f"{len(rows)} passes ({'registry' if show_all else 'size search space'}"
+                        f", LLVM 17.0.6)", title_justify="left")
+    for col in ("name", "kind", "pipeline element"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["kind"], r["pipeline"])
+    stdout.print(table)
+
+
+# -- doctor -----------------------------------------------------------------------------
+
+@cli.command()
+@json_option
+def doctor(as_json):
+    """Check the LLVM 17 toolchain and the engine; say exactly what is wrong."""
+    from .toolchain.doctor import checks_to_json, run_checks
+
+    checks = run_checks()
+    if as_json:
+        print_json(checks_to_json(checks))
+    else:
+        for c in checks:
+            mark = "[green]ok[/]  " if c.ok else "[red]FAIL[/]"
+            stdout.print(f"{mark} {c.name:<11} {c.detail}", soft_wrap=True)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        raise CommandFailed(f"{failed[0].name}: {failed[0].detail}")
+
+
+# -- entry point ------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    as_json = "--json" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="compilerlm", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.Abort:
+        stderr.print("aborted")
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        return 130
+    except Exception as e:
+        if os.environ.get("COMPILERLM_RAISE_ERRORS") == "1":
+            raise
+        if isinstance(e, CompilerlmError):
+            message, code = str(e), e.exit_code
+        elif isinstance(e, OSError):  # e.g. an unwritable output path
+            message, code = f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1
+        else:
+            message = f"internal error: {type(e).__name__}: {e} " \
+                      f"(set COMPILERLM_RAISE_ERRORS=1 for the traceback)"
+            code = 1
+        message = " ".join(message.split())  # exactly one line
+        if as_json and not isinstance(e, CommandFailed):
+            click.echo(json.dumps({"error": message}))
+        click.echo(f"error: {message}", err=True)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

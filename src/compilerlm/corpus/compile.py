@@ -1,0 +1,186 @@
+"""The front end: C/C++ sources to unoptimised LLVM-IR with clang-17.
+
+By default IR is made the way LLM Compiler's inputs were (`clang -Oz -Xclang
+-disable-llvm-passes -emit-llvm`): functions keep `minsize optsize` and TBAA metadata, so -Oz
+is measured fairly. `style="o0"` gives `-O0 -Xclang -disable-O0-optnone` IR instead (which
+makes -Oz look 12-40 % worse than it is).
+
+    ir = compile_to_ir(Path("loops.c"))                      # bitcode bytes
+    for unit in iter_units(["src/", "build/compile_commands.json"]):
+        ...
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import FrontendError, InputError
+from ..toolchain.locate import find_toolchain
+from .unit import IR_SUFFIXES, SOURCE_SUFFIXES, Unit, load_unit
+
+DEFAULT_TARGET = "x86_64-unknown-linux-gnu"  # the only backend the LLVM 17 wheels carry
+FRONTEND_STYLES = {
+    "oz": ("-Oz", "-Xclang", "-disable-llvm-passes"),
+    "o0": ("-O0", "-Xclang", "-disable-O0-optnone"),
+}
+FRONTEND_TIMEOUT_S = 300
+# Flags of a recorded build that would change what we emit or where: dropped from
+# compile_commands.json entries (the value-taking ones drop their value too).
+_DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "-target", "-arch"}
+_DROP_EXACT = {"-c", "-S", "-E", "-MD", "-MMD", "-MP", "-M", "-MM", "-emit-llvm", "-pipe",
+               "-save-temps"}
+_DROP_PATTERN = re.compile(r"^(-O.*|-g.*|-flto.*|-fprofile.*|-Werror.*|-W[al],.*|--target=.*|-march=.*)$")
+
+
+def _run_clang(argv: list[str], what: str, cwd: str | None = None) -> bytes:
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=FRONTEND_TIMEOUT_S, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        raise FrontendError(f"{what}: clang ran past {FRONTEND_TIMEOUT_S} s") from None
+    except OSError as e:
+        raise FrontendError(f"{what}: cannot run {argv[0]}: {e.strerror}") from e
+    if proc.returncode != 0:
+        errors = [ln for ln in proc.stderr.decode(errors="replace").splitlines()
+                  if "error" in ln] or proc.stderr.decode(errors="replace").splitlines() or [
+            f"exit status {proc.returncode}"]
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        raise FrontendError(f"{what}: {errors[0].strip()}{more}")
+    return proc.stdout
+
+
+def frontend_argv(source: Path, *, style: str = "oz", target: str | None = None,
+                  flags: tuple[str, ...] = (), text: bool = False) -> list[str]:
+    """The clang command line that turns `source` into unoptimised IR on stdout."""
+    if style not in FRONTEND_STYLES:
+        raise InputError(f"unknown front-end style {style!r}; choose one of "
+                         f"{', '.join(FRONTEND_STYLES)}")
+    tc = find_toolchain()
+    is_cxx = SOURCE_SUFFIXES.get(source.suffix) == "c++"
+    compiler = tc.clangxx if is_cxx else tc.clang
+    return [str(compiler), f"--target={target or DEFAULT_TARGET}", *FRONTEND_STYLES[style],
+            "-emit-llvm", "-S" if text else "-c", *flags, str(source), "-o", "-"]
+
+
+def compile_to_ir(source: Path, *, style: str = "oz", target: str | None = None,
+                  extra_flags: tuple[str, ...] = (), text: bool = False,
+                  cwd: str | None = None) -> bytes:
+    """Unoptimised IR of one C/C++ file: bitcode by default (keeps use-list order), or text."""
+    argv = frontend_argv(Path(source), style=style, target=target, flags=tuple(extra_flags),
+                         text=text)
+    return _run_clang(argv, str(source), cwd=cwd)
+
+
+# -- directories and compile_commands.json -----------------------------------
+
+def discover(path: Path, suffixes=None) -> list[Path]:
+    """Source and IR files under a directory, sorted, hidden folders skipped."""
+    suffixes = suffixes or (set(SOURCE_SUFFIXES) | IR_SUFFIXES)
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / f for f in sorted(files) if Path(f).suffix in suffixes)
+    return found
+
+
+@dataclass(frozen=True)
+class CompileCommand:
+    """One entry of a compile_commands.json, reduced to what the front end needs."""
+
+    file: Path  # absolute path of the source
+    directory: Path  # the working directory of the recorded command
+    flags: tuple[str, ...] = field(default=())  # include paths, defines, -std... of the build
+
+
+def _reduce_flags(args: list[str], source: str) -> tuple[str, ...]:
+    kept, skip_next = [], False
+    for arg in args[1:]:  # args[0] is the recorded compiler
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in _DROP_WITH_VALUE:
+            skip_next = True
+            continue
+        if arg in _DROP_EXACT or _DROP_PATTERN.match(arg) or arg == source:
+            continue
+        if arg.startswith("-o") and len(arg) > 2:
+            continue
+        if not arg.startswith("-") and Path(arg).suffix in SOURCE_SUFFIXES:
+            continue  # the source file itself, maybe spelt differently
+        kept.append(arg)
+    return tuple(kept)
+
+
+def read_compile_commands(path: Path) -> list[CompileCommand]:
+    try:
+        entries = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: not a valid compile_commands.json: {e}") from e
+    if not isinstance(entries, list):
+        raise InputError(f"{path}: a compile_commands.json must hold a list of entries")
+    commands = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "file" not in entry or "directory" not in entry:
+            raise InputError(f"{path}: entry {i} lacks 'file' or 'directory'")
+        directory = Path(entry["directory"])
+        if "arguments" in entry:
+            args = list(entry["arguments"])
+        elif "command" in entry:
+            args = shlex.split(entry["command"])
+        else:
+            raise InputError(f"{path}: entry {i} has neither 'arguments' nor 'command'")
+        source = Path(entry["file"])
+        source = source if source.is_absolute() else directory / source
+        if source.suffix not in SOURCE_SUFFIXES:
+            continue  # assembly or other languages in the same build
+        commands.append(CompileCommand(file=source, directory=directory,
+                                       flags=_reduce_flags(args, entry["file"])))
+    return commands
+
+
+_UNKNOWN_ARG = re.compile(r"(?:unknown argument:|unsupported option) '([^']+)'")
+
+
+def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
+                          target: str | None = None) -> Unit:
+    """IR for one recorded compilation, with the build's own flags.
+
+    GCC-only flags that clang rejects are dropped one by one (and reported in no error)."""
+    flags = list(cmd.flags)
+    for _ in range(8):
+        try:
+            ir = compile_to_ir(cmd.file, style=style, target=target,
+                               extra_flags=("-Qunused-arguments",
+                                            "-Wno-unknown-warning-option", *flags),
+                               cwd=str(cmd.directory))
+            return Unit(name=str(cmd.file), ir=ir, source=str(cmd.file))
+        except FrontendError as e:
+            m = _UNKNOWN_ARG.search(str(e))
+            if not m or m.group(1) not in flags:
+                raise
+            flags.remove(m.group(1))
+    raise FrontendError(f"{cmd.file}: too many flags clang does not know")
+
+
+def iter_units(inputs, *, style: str = "oz", target: str | None = None):
+    """Units from files, directories (searched recursively) and compile_commands.json files."""
+    for item in inputs:
+        path = Path(item)
+        if path.name == "compile_commands.json" or path.suffix == ".json":
+            for cmd in read_compile_commands(path):
+                yield compile_command_to_ir(cmd, style=style, target=target)
+        elif path.is_dir():
+            files = discover(path)
+            if not files:
+                raise InputError(f"{path}: no .c/.cc/.cpp/.ll/.bc files in this directory")
+            for f in files:
+                yield load_unit(f, style=style, target=target)
+        else:
+            yield load_unit(path, style=style, target=target)

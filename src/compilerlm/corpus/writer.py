@@ -1,0 +1,72 @@
+"""Write units' IR to disk as .ll text or .bc bitcode (what `compilerlm ir` does)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from .unit import Unit
+
+
+def _ir_text_and_count(unit: Unit) -> tuple[str, int]:
+    """Textual IR and instruction count; parsing is safe in-process (no passes run)."""
+    from ..toolchain.libllvm import LibLLVM, LLVMCallError
+
+    llvm = LibLLVM.load()
+    ctx = llvm.create_context()
+    try:
+        mod = llvm.parse(ctx, unit.ir, name=unit.name)
+        return llvm.print_module(mod), llvm.instruction_count(mod)
+    except LLVMCallError as e:
+        raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
+    finally:
+        llvm.dispose_context(ctx)
+
+
+def _bitcode(unit: Unit) -> bytes:
+    if unit.is_bitcode:
+        return unit.ir
+    from ..toolchain.libllvm import LibLLVM
+    llvm = LibLLVM.load()
+    ctx = llvm.create_context()
+    try:
+        return llvm.bitcode(llvm.parse(ctx, unit.ir, name=unit.name))
+    finally:
+        llvm.dispose_context(ctx)
+
+
+def output_name(unit: Unit, suffix: str) -> str:
+    """A flat, readable file name for a unit: path separators and '#' become '__'."""
+    name = re.sub(r"^[./]+", "", unit.name)
+    name = re.sub(r"[/\\#]+", "__", name)
+    name = re.sub(r"[^A-Za-z0-9_.+-]", "_", name)
+    return name[:200] + suffix
+
+
+def write_units(units, output: Path, *, fmt: str | None = None, split_functions: bool = False,
+                many: bool = False) -> list[dict]:
+    """Write each unit (or each of its functions) to `output`: a file, or a directory."""
+    from ..toolchain.extract import split_functions as split
+
+    output = Path(output)
+    if not many:
+        fmt = fmt or ("bc" if output.suffix == ".bc" else "ll")
+    else:
+        if output.exists() and not output.is_dir():
+            raise InputError(f"{output}: exists and is not a directory (several units to write)")
+        output.mkdir(parents=True, exist_ok=True)
+        fmt = fmt or "ll"
+    written = []
+    for unit in units:
+        pieces = split(unit) if split_functions else [unit]
+        for piece in pieces:
+            text, count = _ir_text_and_count(piece)
+            path = output / output_name(piece, "." + fmt) if many else output
+            if fmt == "bc":
+                path.write_bytes(_bitcode(piece))
+            else:
+                path.write_text(text)
+            written.append({"input": piece.name, "output": str(path), "format": fmt,
+                            "ir_hash": piece.hash, "ir_instruction_count": count})
+    return written

@@ -1,0 +1,41 @@
+"""The few exceptions compilerlm raises. Each carries a one-line message for users.
+
+The CLI turns any `CompilerlmError` into a one-line error and a non-zero exit;
+`COMPILERLM_RAISE_ERRORS=1` shows the traceback instead.
+"""
+
+
+class CompilerlmError(Exception):
+    """Base class: something the user can fix (bad input, missing toolchain...)."""
+
+    exit_code = 1
+
+
+class ToolchainError(CompilerlmError):
+    """clang-17 or libLLVM-17 is missing or unusable."""
+
+    exit_code = 3
+
+
+class InputError(CompilerlmError):
+    """An input file is missing, unreadable, or not C/C++/LLVM-IR."""
+
+    exit_code = 2
+
+
+class FrontendError(CompilerlmError):
+    """clang failed to turn a source file into IR."""
+
+    exit_code = 2
+
+
+class PassListError(CompilerlmError):
+    """A pass list names an unknown pass or cannot be parsed."""
+
+    exit_code = 2
+
+
+class EvaluationError(CompilerlmError):
+    """An evaluation did not produce a measurement (crash, timeout, invalid IR...)."""
+
+    exit_code = 1

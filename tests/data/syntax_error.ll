@@ -1,0 +1,5 @@
+define i32 @f() {
+entry:
+  %x = add i32 1,
+  ret i32 %x
+}

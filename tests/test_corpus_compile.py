@@ -1,0 +1,104 @@
+"""The front end: styles, languages, directories, compile_commands.json, per-function split."""
+
+import json
+
+import pytest
+
+from compilerlm.corpus.compile import iter_units, read_compile_commands
+from compilerlm.corpus.unit import load_unit
+from compilerlm.errors import FrontendError, InputError
+from compilerlm.toolchain.extract import defined_functions, split_functions
+
+from conftest import EXAMPLES
+
+
+def _text(unit):
+    from compilerlm.corpus.writer import _ir_text_and_count
+    return _ir_text_and_count(unit)[0]
+
+
+def test_oz_style_is_what_llm_compiler_saw():
+    ir = _text(load_unit(EXAMPLES / "structs.c"))
+    assert "minsize" in ir and "optsize" in ir and "!tbaa" in ir
+    assert "optnone" not in ir
+
+
+def test_o0_style_has_no_optnone_and_is_larger():
+    o0 = load_unit(EXAMPLES / "structs.c", style="o0")
+    assert "optnone" not in _text(o0) and "minsize" not in _text(o0)
+    assert o0.hash != load_unit(EXAMPLES / "structs.c").hash
+
+
+def test_front_end_errors_are_one_line(tmp_path):
+    bad = tmp_path / "bad.c"
+    bad.write_text("int f( { }\n")
+    with pytest.raises(FrontendError) as e:
+        load_unit(bad)
+    assert "\n" not in str(e.value) and "bad.c" in str(e.value)
+    rust = tmp_path / "x.rs"
+    rust.write_text("fn main() {}\n")
+    with pytest.raises(InputError, match="unsupported file type"):
+        load_unit(rust)
+
+
+def test_directories_are_searched_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.c").write_text("int one(void) { return 1; }\n")
+    (tmp_path / "a" / "b" / "two.cpp").write_text("int two() { return 2; }\n")
+    (tmp_path / "a" / "README").write_text("not code\n")
+    names = [u.name for u in iter_units([tmp_path])]
+    assert [n.rsplit("/", 1)[1] for n in names] == ["one.c", "two.cpp"]
+
+
+def test_compile_commands_use_the_builds_own_flags(tmp_path):
+    """A real build's flags (-I, -D, -std) are kept; gcc-only flags clang rejects are dropped."""
+    (tmp_path / "include").mkdir()
+    (tmp_path / "include" / "config.h").write_text("#define SCALE 3\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.c").write_text(
+        '#include "config.h"\nint scale(void) { return SCALE * FACTOR; }\n')
+    (tmp_path / "src" / "util.c").write_text("int twice(int x) { return 2 * x; }\n")
+    commands = [
+        {"directory": str(tmp_path), "file": "src/main.c",
+         "arguments": ["gcc", "-Iinclude", "-DFACTOR=7", "-std=c11", "-O2", "-g",
+                       "--gcc-only-flag", "-c", "src/main.c", "-o", "build/main.o"]},
+        {"directory": str(tmp_path / "src"), "file": str(tmp_path / "src" / "util.c"),
+         "command": "cc -O3 -MD -MF util.d -c util.c -o util.o"},
+        {"directory": str(tmp_path), "file": "boot.S", "arguments": ["cc", "-c", "boot.S"]},
+    ]
+    db = tmp_path / "compile_commands.json"
+    db.write_text(json.dumps(commands))
+    parsed = read_compile_commands(db)
+    assert len(parsed) == 2  # the assembly file is not C/C++
+    assert "-O2" not in parsed[0].flags and "-g" not in parsed[0].flags
+    units = list(iter_units([db]))
+    assert [u.name.rsplit("/", 1)[1] for u in units] == ["main.c", "util.c"]
+    text = _text(units[0])
+    assert "ret i32 21" in text  # SCALE * FACTOR: found through -I, defined by -D
+    assert "minsize" in text
+
+
+def test_bad_compile_commands(tmp_path):
+    db = tmp_path / "compile_commands.json"
+    db.write_text("{not json")
+    with pytest.raises(InputError, match="not a valid compile_commands.json"):
+        read_compile_commands(db)
+    db.write_text(json.dumps([{"file": "x.c"}]))
+    with pytest.raises(InputError, match="lacks 'file' or 'directory'"):
+        read_compile_commands(db)
+
+
+def test_split_functions_like_llvm_extract(engine):
+    unit = load_unit(EXAMPLES / "recursion.c")
+    names = defined_functions(unit)
+    pieces = split_functions(unit)
+    assert [p.name.split("#")[1] for p in pieces] == names
+    assert len(names) >= 8
+    for piece, name in zip(pieces, names):
+        assert defined_functions(piece) == [name]  # only its own body is left
+        assert engine.measure(piece, "default<Oz>").ok
+    kept = split_functions(unit, ["fib_memo"], keep_globals=True)[0]
+    assert "@memo = internal global" in _text(kept)
+    assert "@memo = external dso_local global" in _text(split_functions(unit, ["fib_memo"])[0])
+    with pytest.raises(InputError, match="no function named nope"):
+        split_functions(unit, ["nope"])
