@@ -151,3 +151,14 @@ def test_ir_writes_text_bitcode_and_directories(tmp_path):
     # Each piece measures on its own.
     r = run_cli("size", doc["outputs"][0]["output"], "-p", "default<Oz>", "--json")
     assert json.loads(r.stdout)["status"] == "ok"
+
+
+def test_cli_reference_is_current():
+    """docs/cli.md is generated from --help; regenerate it with scripts/gen_cli_docs.py."""
+    import importlib.util
+
+    from conftest import REPO
+    spec = importlib.util.spec_from_file_location("gen", REPO / "scripts" / "gen_cli_docs.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert (REPO / "docs" / "cli.md").read_text() == gen.render()
