@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CLM := $(VENV)/bin/compilerlm
 EXAMPLES := src/compilerlm/examples
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test venv sysdeps bench clean
 
 venv: $(STAMP)
 
@@ -21,17 +21,24 @@ $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/clang-17
 	touch $(STAMP)
 
+# csmith (random C programs for PassListEval's differential tests) is a Debian package only.
+sysdeps:
+	@if command -v csmith >/dev/null && test -f /usr/include/csmith/csmith.h; then :; else \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq csmith libcsmith-dev; fi
+
 demo: $(STAMP)
 	$(CLM) doctor
 	$(CLM) size $(EXAMPLES)/*.c $(EXAMPLES)/*.cpp --workers 2 \
 		--passes 'sroa,instcombine,simplifycfg,gvn,globaldce,licm'
 	$(CLM) size $(EXAMPLES)/loops.c --passes "opt -p 'default<Oz>'" --json
 
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(VENV)/bin/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) sysdeps
 	$(VENV)/bin/python benchmarks/bench_engine.py
+	$(VENV)/bin/python benchmarks/bench_passlisteval.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

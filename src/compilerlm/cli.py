@@ -211,6 +211,71 @@ def passes(show_all, normalize, as_json):
     stdout.print(table)
 
 
+# -- passlisteval -----------------------------------------------------------------------
+
+@cli.command()
+@click.option("-p", "--passes", required=True,
+              help="Any pass list LLVM 17 accepts, in any spelling `size` takes.")
+@click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
+              help="builtin | humaneval-x:PATH[@N] (N: a seeded sample) | csmith:N. Repeatable.")
+@click.option("--raw-pipeline", is_flag=True, help="Hand --passes to LLVM as written.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failing program (yes/no).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for csmith programs and HumanEval-X samples.")
+@engine_options
+@json_option
+def passlisteval(passes, suites, raw_pipeline, fail_fast, seed, workers, timeout, target,
+                 cache_path, no_cache, as_json):
+    """Check that a pass list keeps programs correct: build, link, run, compare.
+
+    Exit status 0 when the list is accepted, 1 when it is rejected (a list that crashes
+    LLVM is a rejection with reason `crash`), 2 or more for errors."""
+    from .passlisteval import PassListEval, parse_suite
+    from .progress import progress_bar
+
+    if not raw_pipeline:
+        from .toolchain.passes import parse_pass_list
+        try:
+            parse_pass_list(passes)  # unknown names are the user's error, not a rejection
+        except Exception as e:
+            if "cannot be flattened" not in str(e):
+                raise
+    programs, skipped = [], []
+    for spec in suites:
+        p, s = parse_suite(spec, seed=seed)
+        programs += p
+        skipped += s
+    with make_engine(workers, timeout, target, cache_path, no_cache) as engine, \
+            progress_bar(enabled=not as_json) as bar:
+        verdict = PassListEval(engine).check(passes, programs, skipped=skipped,
+                                             fail_fast=fail_fast, raw=raw_pipeline,
+                                             progress=bar)
+    data = {"suites": list(suites), **verdict.to_dict()}
+    if as_json:
+        print_json(data)
+    else:
+        _print_verdict(verdict)
+    if not verdict.accepted:
+        raise click.exceptions.Exit(1)
+
+
+def _print_verdict(v) -> None:
+    word = "[green]ACCEPTED[/]" if v.accepted else "[red]REJECTED[/]"
+    stdout.print(f"{word} {v.pipeline or '(no passes)'}", soft_wrap=True)
+    stdout.print(f"{v.programs_passed}/{v.programs_total} programs passed"
+                 f" ({v.programs_checked} checked, {v.cached} from the cache, "
+                 f"{len(v.skipped)} skipped) in {v.seconds:.1f} s")
+    if v.failures:
+        table = Table(title="failures", title_justify="left")
+        for col in ("program", "reason", "detail"):
+            table.add_column(col, overflow="fold")
+        for f in v.failures:
+            table.add_row(f.program, f.reason, f.detail)
+        stdout.print(table)
+    for s in v.skipped:
+        stderr.print(f"skipped {s.uri}: {s.reason}")
+
+
 # -- doctor -----------------------------------------------------------------------------
 
 @cli.command()
@@ -236,8 +301,7 @@ def doctor(as_json):
 def main(argv=None) -> int:
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="compilerlm", standalone_mode=False)
-        return 0
+        return cli.main(args=argv, prog_name="compilerlm", standalone_mode=False) or 0
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.Abort:

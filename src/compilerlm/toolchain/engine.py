@@ -66,14 +66,15 @@ class Engine:
 
     # -- evaluation -----------------------------------------------------------------
     def submit(self, unit: Unit, passes=None, *, raw: bool = False, want_ir: bool = False,
-               want_asm: bool = False) -> "Future[Measurement]":
+               want_asm: bool = False, want_object: bool = False) -> "Future[Measurement]":
         """Start one evaluation; the future's result is a Measurement (never an exception).
 
         `passes` is anything parse_pass_list accepts (normalised), or with raw=True a pipeline
         string handed to LLVM as it is. Unknown pass names raise PassListError here."""
         pipeline = _pipeline_of(passes, raw)
         key = self._key(unit, pipeline)
-        if self.cache is not None and not (want_ir or want_asm):
+        artifacts = want_ir or want_asm or want_object
+        if self.cache is not None and not artifacts:
             hit = self.cache.get(key)
             if hit is not None:
                 self.stats["cache_hits"] += 1
@@ -82,7 +83,7 @@ class Engine:
                 return done
         request = Request(input_hash=unit.hash, pipeline=pipeline, target=self.config.target,
                           codegen=self.config.codegen, want_ir=want_ir, want_asm=want_asm,
-                          reuse_codegen=self.config.reuse_codegen)
+                          want_object=want_object, reuse_codegen=self.config.reuse_codegen)
         self.stats["evaluations"] += 1
         future = self.pool.submit(unit.ir, request)
         if self.cache is not None:

@@ -90,6 +90,22 @@ _SIGNATURES = {
     "LLVMCreateTargetDataLayout": (c_void_p, [c_void_p]),
     "LLVMSetModuleDataLayout": (None, [c_void_p, c_void_p]),
     "LLVMDisposeTargetData": (None, [c_void_p]),
+    "LLVMGetNamedGlobal": (c_void_p, [c_void_p, c_char_p]),
+    "LLVMGetInitializer": (c_void_p, [c_void_p]),
+    "LLVMGetNumOperands": (c_int, [c_void_p]),
+    "LLVMGetOperand": (c_void_p, [c_void_p, c_uint]),
+    "LLVMConstIntGetZExtValue": (ctypes.c_ulonglong, [c_void_p]),
+    "LLVMIsNull": (c_bool, [c_void_p]),
+    "LLVMIsAConstantInt": (c_void_p, [c_void_p]),
+    "LLVMGetModuleContext": (c_void_p, [c_void_p]),
+    "LLVMPointerTypeInContext": (c_void_p, [c_void_p, c_uint]),
+    "LLVMArrayType": (c_void_p, [c_void_p, c_uint]),
+    "LLVMConstArray": (c_void_p, [c_void_p, POINTER(c_void_p), c_uint]),
+    "LLVMAddGlobal": (c_void_p, [c_void_p, c_void_p, c_char_p]),
+    "LLVMSetInitializer": (None, [c_void_p, c_void_p]),
+    "LLVMSetSection": (None, [c_void_p, c_char_p]),
+    "LLVMSetAlignment": (None, [c_void_p, c_uint]),
+    "LLVMDeleteGlobal": (None, [c_void_p]),
 }
 
 X86_INITIALIZERS = ("LLVMInitializeX86TargetInfo", "LLVMInitializeX86Target",
@@ -210,6 +226,43 @@ class LibLLVM:
             td = self.lib.LLVMCreateTargetDataLayout(tm)
             self.lib.LLVMSetModuleDataLayout(mod, td)
             self.lib.LLVMDisposeTargetData(td)
+
+    def structors_to_init_array(self, mod: int) -> None:
+        """Emit static constructors/destructors through .init_array/.fini_array, as clang does.
+
+        A TargetMachine made through the C API keeps LLVM's default TargetOptions, whose
+        UseInitArray is false: `llvm.global_ctors` would go to `.ctors`, which today's
+        start-up code never runs (a bundled program's constructor was silently skipped).
+        The C API of LLVM 17 cannot set that option, so just before codegen each entry moves
+        into a pointer array placed in `.init_array[.PRIORITY]` (`.fini_array` for dtors):
+        the same bytes, the same sections as clang's object. Passes never see the change."""
+        lib = self.lib
+        for name, section in ((b"llvm.global_ctors", ".init_array"),
+                              (b"llvm.global_dtors", ".fini_array")):
+            gv = lib.LLVMGetNamedGlobal(mod, name)
+            if not gv:
+                continue
+            init = lib.LLVMGetInitializer(gv)
+            by_priority: dict[int, list[int]] = {}
+            if init and not lib.LLVMIsNull(init):
+                for i in range(lib.LLVMGetNumOperands(init)):
+                    entry = lib.LLVMGetOperand(init, i)
+                    prio, fn = lib.LLVMGetOperand(entry, 0), lib.LLVMGetOperand(entry, 1)
+                    if not fn or lib.LLVMIsNull(fn) or not lib.LLVMIsAConstantInt(prio):
+                        continue
+                    by_priority.setdefault(lib.LLVMConstIntGetZExtValue(prio), []).append(fn)
+            ptr = lib.LLVMPointerTypeInContext(lib.LLVMGetModuleContext(mod), 0)
+            for prio, fns in sorted(by_priority.items()):
+                arr_ty = lib.LLVMArrayType(ptr, len(fns))
+                arr = lib.LLVMAddGlobal(mod, arr_ty, f"__compilerlm{section.replace('.', '_')}"
+                                                     f"_{prio}".encode())
+                values = (c_void_p * len(fns))(*fns)
+                lib.LLVMSetInitializer(arr, lib.LLVMConstArray(ptr, values, len(fns)))
+                suffix = "" if prio == 65535 else f".{prio:05d}"
+                lib.LLVMSetSection(arr, f"{section}{suffix}".encode())
+                lib.LLVMSetAlignment(arr, 8)
+                lib.LLVMSetLinkage(arr, LINKAGE_INTERNAL)
+            lib.LLVMDeleteGlobal(gv)
 
     def functions(self, mod: int):
         f = self.lib.LLVMGetFirstFunction(mod)

@@ -47,6 +47,7 @@ class Measurement:
     cached: bool = False
     ir: str | None = field(default=None, repr=False)  # optimised IR, when asked for
     asm: str | None = field(default=None, repr=False)  # optimised assembly, when asked for
+    object: bytes | None = field(default=None, repr=False)  # the ELF object, when asked for
 
     @property
     def ok(self) -> bool:
@@ -61,6 +62,7 @@ class Measurement:
 
     def to_dict(self, with_artifacts: bool = False) -> dict:
         d = asdict(self)
+        d.pop("object")
         if not with_artifacts:
             d.pop("ir"), d.pop("asm")
         d["binary_size"] = self.binary_size
@@ -79,6 +81,7 @@ class Request:
     want_ir: bool = False
     want_asm: bool = False
     reuse_codegen: bool = True  # identical optimised IR (same hash) skips codegen
+    want_object: bool = False  # return the object file itself (PassListEval links it)
 
 
 def _one_line(text: str, limit: int = 500) -> str:
@@ -178,6 +181,7 @@ class Evaluator:
             count = llvm.instruction_count(mod)
             ir_hash = hash_bytes(llvm.bitcode(mod))
             ir_text = llvm.print_module(mod) if req.want_ir else None
+            llvm.structors_to_init_array(mod)  # after hashing: what clang's codegen emits
             asm = None
             if req.want_asm:  # codegen mutates the module: lower a copy to assembly
                 copy = llvm.clone(mod)
@@ -187,14 +191,17 @@ class Evaluator:
                     llvm.dispose(copy)
             key = (ir_hash, triple, req.codegen.key())
             sizes = self.codegen_memo.get(key) if req.reuse_codegen else None
-            if sizes is None:
-                size = object_size(llvm.emit(mod, tm, object_file=True))
+            obj = None
+            if sizes is None or req.want_object:
+                obj = llvm.emit(mod, tm, object_file=True)
+                size = object_size(obj)
                 sizes = (size.text, size.data)
                 self.codegen_memo[key] = sizes
                 while len(self.codegen_memo) > self.max_codegen_memo:
                     self.codegen_memo.popitem(last=False)
             return result(OK, ir_instruction_count=count, text_size=sizes[0],
-                          data_size=sizes[1], ir_hash=ir_hash, ir=ir_text, asm=asm)
+                          data_size=sizes[1], ir_hash=ir_hash, ir=ir_text, asm=asm,
+                          object=obj if req.want_object else None)
         except (LLVMCallError, ELFError) as e:
             return result(CODEGEN_ERROR, error=_one_line(str(e)))
         finally:

@@ -63,7 +63,7 @@ class _Worker:
         self.stderr = tempfile.TemporaryFile()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compilerlm.toolchain.worker", str(child_sock.fileno())],
+            [sys.executable, "-c", _WORKER_MAIN, str(child_sock.fileno())],
             pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=self.stderr, env=env, close_fds=True)
         child_sock.close()
@@ -150,8 +150,11 @@ class _Worker:
                 self.proc.kill()
                 self.proc.wait()
         how = _signal_name(self.proc.returncode) if self.proc is not None else "worker lost"
-        reason = f"LLVM fatal error: {reason.strip()}" if reason else (
-            self._stderr_tail() or f"LLVM worker died ({how})")
+        if reason:
+            reason = f"LLVM fatal error: {reason.strip()}"
+        else:
+            tail = self._stderr_tail()
+            reason = f"LLVM worker died ({how})" + (f": {tail}" if tail else "")
         return Measurement(status=CRASH, pipeline=request.pipeline,
                            input_hash=request.input_hash, error=reason)
 
@@ -199,7 +202,14 @@ class WorkerPool:
 
 # -- the worker process -------------------------------------------------------------
 
-def _serve(fd: int) -> None:
+# `python -c` rather than `-m`: running a module of an already-imported package warns.
+_WORKER_MAIN = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                "from compilerlm.toolchain.worker import serve; serve(int(sys.argv[1]))")
+
+
+def serve(fd: int) -> None:
+    """The worker's main loop: measure requests from the parent until the socket closes.
+    Ctrl-C is ignored here: interrupting is the parent's to handle."""
     conn = Connection(fd)
 
     def on_fatal(reason: str) -> None:
@@ -221,7 +231,3 @@ def _serve(fd: int) -> None:
         except NeedModule:
             conn.send(("need_module", request.input_hash))
 
-
-if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _serve(int(sys.argv[1]))
