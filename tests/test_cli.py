@@ -110,7 +110,7 @@ def test_crash_and_timeout_messages_say_what_happened(tmp_path):
 
 def test_passes_lists_the_search_space_and_normalises():
     doc = json.loads(run_cli("passes", "--json").stdout)
-    assert doc["count"] == len(doc["passes"]) == 135
+    assert doc["count"] == len(doc["passes"]) == 134
     assert {"name": "licm", "kind": "loop", "pipeline": "function(loop-mssa(licm))"} in doc["passes"]
     everything = json.loads(run_cli("passes", "--all", "--json").stdout)
     assert everything["count"] > 250

@@ -51,10 +51,10 @@ def engine_options(f):
     return f
 
 
-def make_engine(workers, timeout, target, cache_path, no_cache):
+def make_engine(workers, timeout, target, cache_path, no_cache, ray=None):
     from .toolchain.engine import Engine, EngineConfig
     return Engine(EngineConfig(workers=workers, timeout=timeout, target=target,
-                               cache_path=cache_path, use_cache=not no_cache))
+                               cache_path=cache_path, use_cache=not no_cache, ray=ray))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -274,6 +274,161 @@ def _print_verdict(v) -> None:
         stdout.print(table)
     for s in v.skipped:
         stderr.print(f"skipped {s.uri}: {s.reason}")
+
+
+# -- autotune ---------------------------------------------------------------------------
+
+def _tune_options(f):
+    f = click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True,
+                     help="LLVM worker processes (or Ray actors).")(f)
+    f = click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0,
+                     show_default=True, help="Seconds per evaluation.")(f)
+    f = click.option("--ray", default=None, metavar="local|auto|ADDRESS",
+                     help="Run on Ray: start a local cluster, join the running one, or an "
+                          "address.")(f)
+    return f
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="SQLite store: every evaluation and result; rerun to resume.")
+@click.option("--budget", type=click.IntRange(1, None), default=300, show_default=True,
+              help="Search evaluations per program (the paper averaged 4,877).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--strategy", type=click.Choice(["random", "evolve"]), default="random",
+              show_default=True, help="random: the paper's search; evolve: evolutionary search "
+                                      "from the -Oz lists (measured worse once verified).")
+@click.option("--no-validate", is_flag=True, help="Raw search: no PassListEval check.")
+@click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
+              help="PassListEval suites for validation (as in `passlisteval`).")
+@click.option("--no-minimize", is_flag=True, help="Skip minimisation.")
+@click.option("--no-insertion", is_flag=True, help="Minimise without the insertion search.")
+@_tune_options
+@json_option
+def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimize,
+             no_insertion, workers, timeout, ray, as_json):
+    """Search, minimise and verify the smallest pass list of every program."""
+    from .autotune import AutotuneConfig, AutotuneStore
+    from .autotune import autotune as run_autotune
+    from .autotune import summarize
+    from .corpus.compile import iter_units
+    from .progress import progress_bar
+
+    config = AutotuneConfig(budget=budget, seed=seed, strategy=strategy,
+                            minimize=not no_minimize, insertion=not no_insertion,
+                            validate=not no_validate, suites=tuple(suites))
+    units = list(iter_units(inputs))
+    store = AutotuneStore(db)
+    with make_engine(workers, timeout, None, db, False, ray=ray) as engine, \
+            progress_bar(enabled=not as_json) as bar:
+        records = run_autotune(units, config, engine, store, progress=bar)
+        computed, reused = engine.stats["evaluations"], engine.stats["cache_hits"]
+    stderr.print(f"{computed} evaluations computed, {reused} answered from {db}")
+    _print_tuning(records, config, as_json)
+
+
+def _print_tuning(records, config, as_json) -> None:
+    from dataclasses import asdict
+
+    from .autotune import summarize
+    summary = summarize(records)
+    if as_json:
+        print_json({"programs": records, **summary,
+                    "config": asdict(config) if config else None})
+        return
+    table = Table(title="best pass lists", title_justify="left")
+    for col in ("input", "-Oz", "best", "vs -Oz", "ok", "best passes"):
+        table.add_column(col, overflow="fold", justify="right" if col in ("-Oz", "best",
+                                                                         "vs -Oz") else "left")
+    for r in records:
+        pct = "" if r["improvement_pct"] is None else f"{r['improvement_pct']:+.2f}%"
+        table.add_row(_display_path(r["input"]), _fmt(r["oz_binary_size"]),
+                      _fmt(r["best_binary_size"]), pct, "yes" if r["validated"] else "no",
+                      ",".join(r["best_passes"]))
+    stdout.print(table)
+    if summary["improvement_total_pct"] is not None:
+        stdout.print(f"improvement over -Oz: {summary['improvement_total_pct']:+.2f}% total, "
+                     f"{summary['improvement_geomean_pct']:+.2f}% geomean; "
+                     f"{summary['validated']}/{summary['programs_measured']} verified")
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-p", "--passes", required=True, help="The pass list to minimise.")
+@click.option("--no-insertion", is_flag=True, help="Skip the insertion search.")
+@_tune_options
+@json_option
+def minimize(input_path, passes, no_insertion, workers, timeout, ray, as_json):
+    """Minimise a pass list on one program: every pass left matters."""
+    from .autotune import minimize as run_minimize
+    from .corpus.unit import load_unit
+    from .toolchain.passes import parse_pass_list
+
+    names = list(parse_pass_list(passes).names)
+    unit = load_unit(input_path)
+    calls = [0]
+    with make_engine(workers, timeout, None, None, False, ray=ray) as engine:
+        def sizes_of(lists):
+            calls[0] += len(lists)
+            return [m.binary_size if m.ok else None
+                    for m in engine.measure_many([(unit, lst) for lst in lists])]
+        (before,) = sizes_of([names])
+        if before is None:
+            m = engine.measure(unit, names)
+            raise CommandFailed(f"{unit.name}: the input list does not compile: {m.status}: "
+                                f"{m.error}")
+        best, size = run_minimize(names, sizes_of, insert=not no_insertion)
+        oz = engine.oz_baseline(unit).binary_size
+    data = {"input": unit.name, "input_passes": names, "input_binary_size": before,
+            "passes": best, "pipeline": parse_pass_list(best).pipeline, "binary_size": size,
+            "oz_binary_size": oz, "evaluations": calls[0]}
+    if as_json:
+        print_json(data)
+    else:
+        stdout.print(f"{len(names)} -> {len(best)} passes, {before} -> {size} bytes "
+                     f"(-Oz: {oz}) in {calls[0]} evaluations", soft_wrap=True)
+        stdout.print(",".join(best), soft_wrap=True)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="An autotuner store.")
+@click.option("--top", type=click.IntRange(1, None), default=100, show_default=True,
+              help="How many of the most common best lists to apply to every program.")
+@_tune_options
+@json_option
+def broadcast(db, top, workers, timeout, ray, as_json):
+    """Apply the most common best lists to every program of a store; keep improvements."""
+    from .autotune import AutotuneStore
+    from .autotune import broadcast as run_broadcast
+
+    store = AutotuneStore(db)
+    with make_engine(workers, timeout, None, db, False, ray=ray) as engine:
+        records = run_broadcast(store, engine, top=top)
+    _print_tuning(records, None, as_json)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="An autotuner store.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write results to .jsonl or .parquet "
+                                 "(--evaluations: every evaluation instead).")
+@click.option("--evaluations", is_flag=True, help="Export every evaluation, not the results.")
+@json_option
+def results(db, export, evaluations, as_json):
+    """Per program: -Oz size, best size, best list, improvement; corpus totals."""
+    from .autotune import AutotuneStore
+    from .autotune.export import export_rows
+
+    store = AutotuneStore(db)
+    records = store.results()
+    if export is not None:
+        rows = store.evaluation_rows() if evaluations else records
+        n = export_rows(rows, export)
+        stderr.print(f"wrote {n} rows to {export}")
+    _print_tuning(records, None, as_json)
 
 
 # -- doctor -----------------------------------------------------------------------------

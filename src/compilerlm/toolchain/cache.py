@@ -12,16 +12,15 @@ retried while another writer holds the lock). Timeouts are not cached: they depe
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import connect, migrate, retry
 from .measure import UNCACHEABLE, Measurement
 
-# Numbered, append-only migrations (PRAGMA user_version counts the applied ones). Each is
-# idempotent (IF NOT EXISTS), so two processes migrating a new file at once both succeed.
+# Numbered, append-only migrations of the "results" component (see compilerlm/store.py).
 MIGRATIONS = [
     """
     -- One row per evaluation result. `key` joins the columns below; the columns are kept
@@ -97,33 +96,14 @@ class ResultCache:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False,
-                                   isolation_level=None)
-        self._retry(self._db.execute, "PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
-
-    def _retry(self, fn, *args, attempts: int = 50):
-        for attempt in range(attempts):
-            try:
-                return fn(*args)
-            except sqlite3.OperationalError as e:
-                if "locked" not in str(e) and "busy" not in str(e) or attempt == attempts - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-
-    def _migrate(self) -> None:
+        self._db = connect(self.path)
         with self._lock:
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            for i, sql in enumerate(MIGRATIONS[version:], start=version + 1):
-                self._retry(self._db.executescript,
-                            f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={i};\nCOMMIT;")
+            migrate(self._db, "results", MIGRATIONS)
 
     def get(self, key: CacheKey) -> Measurement | None:
         with self._lock:
-            row = self._retry(lambda: self._db.execute(
+            row = retry(lambda: self._db.execute(
                 "SELECT status, ir_instruction_count, text_size, data_size, ir_hash, error, "
                 "seconds FROM measurements WHERE key = ?", (str(key),)).fetchone())
         if row is None:
@@ -140,27 +120,27 @@ class ResultCache:
                key.codegen, m.status, m.ir_instruction_count, m.text_size, m.data_size,
                m.ir_hash, m.error, m.seconds, time.time())
         with self._lock:
-            self._retry(lambda: self._db.execute(
+            retry(lambda: self._db.execute(
                 "INSERT OR REPLACE INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row))
 
     # -- PassListEval rows -------------------------------------------------------------
     def get_reference(self, program_hash: str) -> tuple | None:
         """(exit_code, stdout_hash, detail) of a program's reference run, if recorded."""
         with self._lock:
-            return self._retry(lambda: self._db.execute(
+            return retry(lambda: self._db.execute(
                 "SELECT exit_code, stdout_hash, detail FROM program_references "
                 "WHERE program_hash = ?", (program_hash,)).fetchone())
 
     def put_reference(self, program_hash: str, uri: str, exit_code, stdout_hash, detail) -> None:
         row = (program_hash, uri, exit_code, stdout_hash, detail, time.time())
         with self._lock:
-            self._retry(lambda: self._db.execute(
+            retry(lambda: self._db.execute(
                 "INSERT OR REPLACE INTO program_references VALUES (?,?,?,?,?,?)", row))
 
     def get_verdict(self, key: str) -> tuple | None:
         """(passed, reason, detail) of a (pipeline, program) check, if recorded."""
         with self._lock:
-            return self._retry(lambda: self._db.execute(
+            return retry(lambda: self._db.execute(
                 "SELECT passed, reason, detail FROM program_verdicts WHERE key = ?",
                 (key,)).fetchone())
 
@@ -169,7 +149,7 @@ class ResultCache:
         row = (key, pipeline, program_hash, uri, int(passed), reason, detail, seconds,
                time.time())
         with self._lock:
-            self._retry(lambda: self._db.execute(
+            retry(lambda: self._db.execute(
                 "INSERT OR REPLACE INTO program_verdicts VALUES (?,?,?,?,?,?,?,?,?)", row))
 
     def __len__(self) -> int:

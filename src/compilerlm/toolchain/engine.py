@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,9 @@ class EngineConfig:
     use_cache: bool = True
     # Identical optimised IR (same bitcode hash) reuses the first codegen's sizes.
     reuse_codegen: bool = True
+    # None: local worker processes; "local" starts a Ray cluster here, "auto" joins the
+    # running one, anything else is a cluster address.
+    ray: str | None = None
 
 
 def _pipeline_of(passes, raw: bool) -> str:
@@ -53,11 +57,20 @@ class Engine:
 
     def __init__(self, config: EngineConfig | None = None, **overrides):
         self.config = config or EngineConfig(**overrides)
-        self.pool = WorkerPool(workers=self.config.workers, timeout=self.config.timeout)
+        if self.config.ray:
+            from .ray_pool import RayPool
+            self.pool = RayPool(self.config.ray, workers=self.config.workers,
+                                timeout=self.config.timeout)
+        else:
+            self.pool = WorkerPool(workers=self.config.workers, timeout=self.config.timeout)
         self.cache = None
         if self.config.use_cache:
             self.cache = ResultCache(self.config.cache_path or default_cache_path())
         self.stats = {"evaluations": 0, "cache_hits": 0}
+        # Evaluations under way, by cache key: a second request for one joins the first, so
+        # no evaluation is ever computed twice (searches often propose a list twice).
+        self._inflight: dict[CacheKey, Future] = {}
+        self._inflight_lock = threading.Lock()
 
     # -- keys -----------------------------------------------------------------------
     def _key(self, unit: Unit, pipeline: str) -> CacheKey:
@@ -74,22 +87,34 @@ class Engine:
         pipeline = _pipeline_of(passes, raw)
         key = self._key(unit, pipeline)
         artifacts = want_ir or want_asm or want_object
-        if self.cache is not None and not artifacts:
-            hit = self.cache.get(key)
-            if hit is not None:
-                self.stats["cache_hits"] += 1
-                done: Future = Future()
-                done.set_result(hit)
-                return done
         request = Request(input_hash=unit.hash, pipeline=pipeline, target=self.config.target,
                           codegen=self.config.codegen, want_ir=want_ir, want_asm=want_asm,
                           want_object=want_object, reuse_codegen=self.config.reuse_codegen)
-        self.stats["evaluations"] += 1
-        future = self.pool.submit(unit.ir, request)
-        if self.cache is not None:
-            future.add_done_callback(lambda f: f.exception() is None and self.cache.put(
-                key, f.result()))
+        with self._inflight_lock:  # one lookup-or-start at a time: nothing runs twice
+            if not artifacts:
+                running = self._inflight.get(key)
+                if running is not None:
+                    return running
+                hit = self.cache.get(key) if self.cache is not None else None
+                if hit is not None:
+                    self.stats["cache_hits"] += 1
+                    done: Future = Future()
+                    done.set_result(hit)
+                    return done
+            self.stats["evaluations"] += 1
+            future = self.pool.submit(unit.ir, request)
+            if not artifacts:
+                self._inflight[key] = future
+        future.add_done_callback(lambda f: self._finished(key, f, artifacts))
         return future
+
+    def _finished(self, key: CacheKey, future: Future, artifacts: bool) -> None:
+        # Store first, then leave the in-flight table: a new request always finds one.
+        if self.cache is not None and future.exception() is None:
+            self.cache.put(key, future.result())
+        if not artifacts:
+            with self._inflight_lock:
+                self._inflight.pop(key, None)
 
     def measure(self, unit: Unit, passes=None, **kw) -> Measurement:
         return self.submit(unit, passes, **kw).result()
@@ -106,7 +131,9 @@ class Engine:
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
+                self.stats["cache_hits"] += 1
                 return hit
+        self.stats["evaluations"] += 1
         m = clang_reference(unit, level, target=self.config.target,
                             timeout=self.config.timeout)
         if self.cache is not None:

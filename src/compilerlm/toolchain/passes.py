@@ -10,7 +10,7 @@ MemorySSA (LICM aborts the process outside `loop-mssa`).
     pl = parse_pass_list("opt -p 'sroa,globaldce,licm'")
     pl.names      # ('sroa', 'globaldce', 'licm')
     pl.pipeline   # 'function(sroa),globaldce,function(loop-mssa(licm))'
-    search_space()  # the 135 searchable passes of LLVM 17.0.6
+    search_space()  # the 134 searchable passes of LLVM 17.0.6
 """
 
 from __future__ import annotations

@@ -1,0 +1,51 @@
+"""SQLite plumbing shared by the result cache and the autotuner's store.
+
+Each component keeps numbered, append-only migrations under its own name in the
+`schema_versions` table, so several components can share one database file (an autotuner
+store is also the engine's result cache). Every migration is idempotent (IF NOT EXISTS), so
+two processes migrating a new file at once both succeed.
+
+    db = connect(path)
+    migrate(db, "results", MIGRATIONS)
+    retry(db.execute, "INSERT ...", row)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+
+def retry(fn, *args, attempts: int = 50):
+    """Call fn, retrying while another writer holds the database lock."""
+    for attempt in range(attempts):
+        try:
+            return fn(*args)
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection in autocommit mode with WAL, ready to be shared by threads under a lock."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), timeout=60, check_same_thread=False, isolation_level=None)
+    retry(db.execute, "PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing
+    return db
+
+
+def migrate(db: sqlite3.Connection, component: str, migrations: list[str]) -> None:
+    retry(db.execute, "CREATE TABLE IF NOT EXISTS schema_versions "
+                      "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    row = db.execute("SELECT version FROM schema_versions WHERE component = ?",
+                     (component,)).fetchone()
+    version = row[0] if row else 0
+    for i, sql in enumerate(migrations[version:], start=version + 1):
+        retry(db.executescript,
+              f"BEGIN IMMEDIATE;\n{sql}\nINSERT OR REPLACE INTO schema_versions "
+              f"VALUES ('{component}', {i});\nCOMMIT;")

@@ -1,0 +1,174 @@
+"""The autotuner: verified search on the bundled programs, minimisation, resume after kill -9,
+broadcast, export, and the same results on local workers and on a real local Ray cluster."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from compilerlm.autotune import (AutotuneConfig, AutotuneStore, autotune, broadcast, minimize,
+                                 summarize)
+from compilerlm.autotune.random_search import random_lists
+from compilerlm.autotune.search import OZ_LISTS
+from compilerlm.corpus.unit import Unit, load_unit
+from compilerlm.toolchain.engine import Engine
+
+from conftest import DATA, EXAMPLES, run_cli
+
+PROGRAMS = ["loops.c", "fnptr.c", "float.c", "structs.c"]
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    """A short verified run (random search, budget 40) on four bundled programs."""
+    db = tmp_path_factory.mktemp("tune") / "tune.sqlite"
+    units = [load_unit(EXAMPLES / n) for n in PROGRAMS]
+    config = AutotuneConfig(budget=40, seed=1, insertion=False)
+    with Engine(workers=2, cache_path=db) as engine:
+        records = autotune(units, config, engine, AutotuneStore(db))
+    return db, units, config, records
+
+
+def test_short_verified_run_beats_or_matches_oz(tuned):
+    db, units, config, records = tuned
+    assert [r["input"] for r in records] == [u.name for u in units]
+    for r in records:
+        assert r["validated"] is True
+        assert r["best_binary_size"] <= r["oz_binary_size"], r["input"]
+        assert r["evaluations"]["search"] == 40 and r["evaluations"]["baseline"] == 2
+    assert any(r["best_binary_size"] < r["oz_binary_size"] for r in records)
+    s = summarize(records)
+    assert s["improvement_total_pct"] > 0 and s["validated"] == len(PROGRAMS)
+
+
+def test_stored_best_lists_reproduce_their_sizes(tuned, tmp_path):
+    db, units, _, records = tuned
+    with Engine(workers=2, use_cache=False) as fresh:
+        for unit, r in zip(units, records):
+            assert fresh.measure(unit, r["best_passes"]).binary_size == r["best_binary_size"]
+    r = records[0]
+    out = run_cli("size", EXAMPLES / PROGRAMS[0], "--passes", ",".join(r["best_passes"]),
+                  "--json", "--no-cache")
+    assert json.loads(out.stdout)["binary_size"] == r["best_binary_size"]
+
+
+def test_oz_lists_stand_for_clang_oz_on_every_bundled_program(engine, units):
+    """min(default<Oz>, default<Oz>,slp-vectorizer) is clang -Oz's size: never worse than -Oz."""
+    for name, unit in units.items():
+        sizes = [engine.measure(unit, lst).binary_size for lst in OZ_LISTS]
+        assert min(sizes) == engine.oz_baseline(unit).binary_size, name
+
+
+def _sizes_of(engine, unit):
+    def sizes(lists):
+        return [m.binary_size if m.ok else None
+                for m in engine.measure_many([(unit, lst) for lst in lists])]
+    return sizes
+
+
+@pytest.mark.parametrize("name, insert", [("switch.c", False), ("tiny.ll", True)])
+def test_minimised_lists_keep_only_passes_that_matter(engine, units, name, insert):
+    # The insertion search tries all 135 passes at every position: a tiny unit keeps it quick.
+    unit = units[name] if name in units else Unit(name, (DATA / name).read_bytes())
+    sizes = _sizes_of(engine, unit)
+    start = random_lists(seed=5, program_hash=unit.hash, start=0, count=1)[0][:25]
+    if insert:
+        start = ["instcombine", "sroa", "loop-rotate"]
+    (before,) = sizes([start])
+    best, size = minimize(start, sizes, insert=insert)
+    assert size <= before
+    assert sizes([best]) == [size]
+    drops = sizes([best[:i] + best[i + 1:] for i in range(len(best))])
+    assert all(d is None or d > size for d in drops)  # every pass matters
+    if not insert:
+        assert len(best) < len(start)
+
+
+def test_same_seed_same_lists_whatever_the_workers():
+    a = random_lists(seed=3, program_hash="b2:x", start=0, count=20)
+    b = random_lists(seed=3, program_hash="b2:x", start=10, count=10)
+    assert a[10:] == b and a != random_lists(seed=4, program_hash="b2:x", start=0, count=20)
+    assert all(1 <= len(lst) <= 50 for lst in a)
+
+
+def test_broadcast_and_export(tuned, tmp_path):
+    db, units, config, records = tuned
+    before = {r["input"]: r["best_binary_size"] for r in records}
+    with Engine(workers=2, cache_path=db) as engine:
+        updated = broadcast(AutotuneStore(db), engine, top=3)
+    assert len(updated) == len(records)
+    for r in updated:
+        assert r["best_binary_size"] <= before[r["input"]]
+        assert r["evaluations"]["broadcast"] >= 1
+    out = tmp_path / "results.jsonl"
+    r = run_cli("results", "--db", db, "--export", out, "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 0 and len(doc["programs"]) == len(records)
+    assert len(out.read_text().splitlines()) == len(records)
+    pq = tmp_path / "evals.parquet"
+    assert run_cli("results", "--db", db, "--export", pq, "--evaluations").returncode == 0
+    import pyarrow.parquet as pq_mod
+    table = pq_mod.read_table(pq)
+    assert table.num_rows >= 4 * 42 and "pipeline" in table.column_names
+
+
+def _autotune_cmd(db, *extra):
+    return [sys.executable, "-m", "compilerlm.cli", "autotune", str(EXAMPLES / "interp.c"),
+            str(EXAMPLES / "strings.c"), "--db", str(db), "--budget", "60", "--seed", "7",
+            "--strategy", "random", "--no-validate", "--no-minimize", "--json", *extra]
+
+
+def _rows(db):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+
+
+def test_kill_9_and_resume_loses_nothing_and_repeats_nothing(tmp_path):
+    full = subprocess.run(_autotune_cmd(tmp_path / "full.sqlite"), capture_output=True,
+                          text=True, timeout=900)
+    assert full.returncode == 0, full.stderr
+    db = tmp_path / "killed.sqlite"
+    proc = subprocess.Popen(_autotune_cmd(db), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            if _rows(db) >= 30:
+                break
+        except sqlite3.Error:
+            pass
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = _rows(db)
+    assert 0 < done_before < _rows(tmp_path / "full.sqlite")
+    resumed = subprocess.run(_autotune_cmd(db), capture_output=True, text=True, timeout=900)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout) == json.loads(full.stdout)
+    computed = int(resumed.stderr.split(" evaluations computed")[0].split()[-1])
+    assert computed == _rows(db) - done_before  # finished evaluations were not redone
+    assert _rows(db) == _rows(tmp_path / "full.sqlite")
+    again = subprocess.run(_autotune_cmd(db), capture_output=True, text=True, timeout=900)
+    assert json.loads(again.stdout) == json.loads(full.stdout)  # a finished run prints the same
+
+
+def test_local_workers_and_a_local_ray_cluster_agree(tmp_path):
+    ray = pytest.importorskip("ray")
+    units = [load_unit(EXAMPLES / "fnptr.c")]
+    config = AutotuneConfig(budget=12, seed=2, validate=False, insertion=False,
+                            strategy="random")
+    with Engine(workers=2, cache_path=tmp_path / "local.sqlite") as local:
+        expected = autotune(units, config, local, AutotuneStore(tmp_path / "local.sqlite"))
+    try:
+        with Engine(workers=2, cache_path=tmp_path / "ray.sqlite", ray="local") as on_ray:
+            got = autotune(units, config, on_ray, AutotuneStore(tmp_path / "ray.sqlite"))
+            pids = on_ray.pool.worker_pids()
+    finally:
+        ray.shutdown()
+    assert got == expected
+    assert len(set(pids)) >= 2 and os.getpid() not in pids  # real worker processes
