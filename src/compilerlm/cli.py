@@ -431,6 +431,187 @@ def results(db, export, evaluations, as_json):
     _print_tuning(records, None, as_json)
 
 
+# -- corpus and datasets ----------------------------------------------------------------
+
+@cli.group()
+def corpus():
+    """Build a deduplicated corpus of unoptimised IR from real code."""
+
+
+@corpus.command("build")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--provenance", default="", help="Where the code comes from (name, version, URL).")
+@click.option("--licence", default="", help="The code's licence, when known.")
+@click.option("--split-functions", is_flag=True, help="One unit per defined function.")
+@json_option
+def corpus_build(inputs, out, provenance, licence, split_functions, as_json):
+    """Add files, directories or compile_commands.json projects to a corpus (dedup by IR)."""
+    from .corpus.compile import iter_units
+    from .corpus.corpus import build_corpus
+
+    summary = build_corpus(iter_units(inputs), out, provenance=provenance, licence=licence,
+                           split_functions=split_functions)
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"{summary['added']} units added ({summary['duplicates']} duplicates "
+                     f"skipped); corpus: {summary['units']} units, {summary['functions']} "
+                     f"functions, {summary['ir_instructions']} IR instructions")
+
+
+@corpus.command("stats")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@json_option
+def corpus_stats_cmd(directory, as_json):
+    """Units, functions and IR instructions of a corpus."""
+    from .corpus.corpus import corpus_stats
+
+    summary = corpus_stats(directory)
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"{summary['units']} units, {summary['functions']} functions, "
+                     f"{summary['ir_instructions']} IR instructions; from: "
+                     f"{', '.join(summary['provenance']) or '(unrecorded)'}")
+
+
+@cli.group()
+def dataset():
+    """Training data for the three LLM Compiler tasks, in the released prompt formats."""
+
+
+def _dataset_options(f):
+    f = click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+                     required=True, help="Output directory (JSONL, Parquet, card).")(f)
+    f = click.option("--tokenizer", default=None,
+                     help="tokenizer.json (or its folder) for exact token counts; default: an "
+                          "offline approximation.")(f)
+    f = click.option("--max-tokens", type=click.IntRange(1, None), default=None,
+                     help="Context limit (default 16384; disasm: 8192 each side).")(f)
+    f = click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)(f)
+    f = click.option("--seed", type=int, default=0, show_default=True)(f)
+    return f
+
+
+def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, build) -> None:
+    from .corpus.compile import iter_units
+    from .prompts.build import (DEFAULT_MAX_TOKENS, DISASM_MAX_TOKENS, filter_by_tokens,
+                                write_dataset)
+    from .prompts.tokens import TokenCounter
+
+    counter = TokenCounter.load(tokenizer)
+    units = list(iter_units(inputs))
+    with make_engine(workers, 120.0, None, None, False) as engine:
+        records, stats = build(units, engine)
+    limit = max_tokens or (DISASM_MAX_TOKENS if task == "disasm" else DEFAULT_MAX_TOKENS)
+    records = filter_by_tokens(records, counter, task, limit, stats)
+    summary = write_dataset(records, out, task=task, stats=stats, tokenizer=counter.name,
+                            provenance=sorted({u.source or u.name for u in units}))
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"{summary['records']} {task} records from {summary['units']} units in "
+                     f"{out} ({summary['splits']}); excluded: {summary['excluded'] or 'none'}")
+
+
+@dataset.command("emulation")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--lists", type=click.IntRange(1, None), default=4, show_default=True,
+              help="Random pass lists per unit.")
+@click.option("--variant", type=click.Choice(["ir", "asm", "both"]), default="both",
+              show_default=True)
+@_dataset_options
+@json_option
+def dataset_emulation(inputs, lists, variant, out, tokenizer, max_tokens, workers, seed,
+                      as_json):
+    """Compiler emulation: IR + pass list in, optimised IR or assembly and sizes out."""
+    from .prompts.build import build_emulation
+
+    variants = ("ir", "asm") if variant == "both" else (variant,)
+    _run_dataset("emulation", inputs, out, tokenizer, max_tokens, workers, as_json,
+                 lambda units, eng: build_emulation(units, eng, lists_per_unit=lists,
+                                                    seed=seed, variants=variants))
+
+
+@dataset.command("flagtune")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Autotuner store with the best lists (else a quick search).")
+@click.option("--budget", type=click.IntRange(1, None), default=50, show_default=True,
+              help="Budget of the quick built-in search.")
+@click.option("--no-validate", is_flag=True, help="Quick search without PassListEval.")
+@_dataset_options
+@json_option
+def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens, workers,
+                     seed, as_json):
+    """Flag tuning: IR in, the best pass list with sizes and the optimised IR out."""
+    from .prompts.build import build_flagtune
+
+    best = None
+    if db is not None:
+        from .autotune import AutotuneStore
+        best = {r["input_hash"]: r["best_passes"] for r in AutotuneStore(db).results()}
+    _run_dataset("flagtune", inputs, out, tokenizer, max_tokens, workers, as_json,
+                 lambda units, eng: build_flagtune(units, eng, best=best, budget=budget,
+                                                   seed=seed, validate=not no_validate))
+
+
+@dataset.command("disasm")
+@click.argument("inputs", nargs=-1, required=True)
+@_dataset_options
+@json_option
+def dataset_disasm(inputs, out, tokenizer, max_tokens, workers, seed, as_json):
+    """Disassembly: x86-64 assembly of -Oz IR in, that IR out."""
+    from .prompts.build import build_disasm
+
+    _run_dataset("disasm", inputs, out, tokenizer, max_tokens, workers, as_json,
+                 lambda units, eng: build_disasm(units, eng))
+
+
+@dataset.command("verify")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--sample", type=click.IntRange(1, None), default=None,
+              help="Check a seeded sample of N records instead of all.")
+@click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)
+@json_option
+def dataset_verify(directory, sample, workers, as_json):
+    """Re-derive records with LLVM now; exit 1 when any prompt, output or size differs."""
+    from .prompts.verify import verify
+
+    with make_engine(workers, 120.0, None, None, True) as engine:
+        report = verify(directory, engine, sample=sample)
+    if as_json:
+        print_json(report)
+    else:
+        stdout.print(f"{report['records_checked'] - report['records_failed']}/"
+                     f"{report['records_checked']} records re-derived exactly")
+        for f in report["failures"][:20]:
+            stdout.print(f"[red]differs[/] {f['unit']} {f['task']}: {'; '.join(f['problems'])}")
+    if not report["ok"]:
+        raise CommandFailed(f"{report['records_failed']} of {report['records_checked']} "
+                            f"records differ from what LLVM produces now")
+
+
+@dataset.command("stats")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@json_option
+def dataset_stats(directory, as_json):
+    """Counts, splits and token statistics of a dataset directory."""
+    import json as _json
+
+    cards = sorted(Path(directory).glob("*-card.json"))
+    if not cards:
+        raise CommandFailed(f"{directory}: no dataset card (*-card.json)")
+    data = {c.name.removesuffix("-card.json"): _json.loads(c.read_text()) for c in cards}
+    if as_json:
+        print_json(data)
+    else:
+        for task, card in data.items():
+            stdout.print(f"{task}: {card['records']} records {card['splits']}, prompt tokens "
+                         f"{card['prompt_tokens']}")
+
+
 # -- doctor -----------------------------------------------------------------------------
 
 @cli.command()

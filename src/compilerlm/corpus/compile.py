@@ -170,10 +170,15 @@ def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
 
 
 def iter_units(inputs, *, style: str = "oz", target: str | None = None):
-    """Units from files, directories (searched recursively) and compile_commands.json files."""
+    """Units from files, directories (searched recursively), compile_commands.json files and
+    corpora built by `compilerlm corpus build`."""
+    from .corpus import is_corpus, load_corpus
+
     for item in inputs:
         path = Path(item)
-        if path.name == "compile_commands.json" or path.suffix == ".json":
+        if path.is_dir() and is_corpus(path):
+            yield from load_corpus(path)
+        elif path.name == "compile_commands.json" or path.suffix == ".json":
             for cmd in read_compile_commands(path):
                 yield compile_command_to_ir(cmd, style=style, target=target)
         elif path.is_dir():

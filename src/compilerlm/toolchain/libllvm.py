@@ -106,6 +106,7 @@ _SIGNATURES = {
     "LLVMSetSection": (None, [c_void_p, c_char_p]),
     "LLVMSetAlignment": (None, [c_void_p, c_uint]),
     "LLVMDeleteGlobal": (None, [c_void_p]),
+    "LLVMSetSourceFileName": (None, [c_void_p, c_char_p, c_size_t]),
 }
 
 X86_INITIALIZERS = ("LLVMInitializeX86TargetInfo", "LLVMInitializeX86Target",

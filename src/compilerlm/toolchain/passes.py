@@ -285,3 +285,18 @@ def parse_pass_list(spec) -> PassList:
             raise PassListError(f"unknown pass {name!r} (not registered in LLVM 17.0.6){hint}")
         passes.append(Pass(name))
     return PassList(tuple(passes))
+
+
+_IN_TEXT = [re.compile(r"(?:^|\s)(?:opt\s+)?--?p(?:asses)?\s*=?\s*'([^']*)'"),
+            re.compile(r'(?:^|\s)(?:opt\s+)?--?p(?:asses)?\s*=?\s*"([^"]*)"'),
+            re.compile(r"(?:^|\s)--?passes=(\S+)")]
+
+
+def extract_pass_list(text: str) -> PassList:
+    """The pass list inside free text (a model's answer): the first `-p '...'`,
+    `-passes=...` or `opt -p "..."`; else the whole text as parse_pass_list reads it."""
+    for pattern in _IN_TEXT:
+        m = pattern.search(text)
+        if m:
+            return parse_pass_list(m.group(1))
+    return parse_pass_list(text.strip())

@@ -1,0 +1,84 @@
+"""A corpus: deduplicated units of unoptimised IR with provenance, on disk.
+
+    DIR/corpus.jsonl    one line per unit: name, hash, source, provenance, licence, sizes
+    DIR/units/<hash>.bc the unit's IR
+
+    summary = build_corpus(units, Path("corpus"), provenance="zlib 1.3 (zlib licence)")
+    units = load_corpus(Path("corpus"))
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from .unit import Unit
+
+INDEX = "corpus.jsonl"
+
+
+def is_corpus(path: Path) -> bool:
+    return (Path(path) / INDEX).exists()
+
+
+def _count(unit: Unit) -> tuple[int, int]:
+    from ..toolchain.libllvm import LibLLVM, LLVMCallError
+    llvm = LibLLVM.load()
+    ctx = llvm.create_context()
+    try:
+        mod = llvm.parse(ctx, unit.ir)
+        return llvm.instruction_count(mod), llvm.defined_function_count(mod)
+    except LLVMCallError as e:
+        raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
+    finally:
+        llvm.dispose_context(ctx)
+
+
+def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",
+                 split_functions: bool = False) -> dict:
+    """Add units to the corpus at `out` (created or extended), skipping IR already in it."""
+    from ..toolchain.extract import split_functions as split
+
+    out = Path(out)
+    (out / "units").mkdir(parents=True, exist_ok=True)
+    index = out / INDEX
+    seen = {json.loads(line)["hash"] for line in index.read_text().splitlines()
+            if line.strip()} if index.exists() else set()
+    added = duplicates = 0
+    with index.open("a") as f:
+        for unit in units:
+            for piece in (split(unit) if split_functions else [unit]):
+                if piece.hash in seen:
+                    duplicates += 1
+                    continue
+                seen.add(piece.hash)
+                instructions, functions = _count(piece)
+                path = out / "units" / f"{piece.hash.replace(':', '-')}{piece.suffix}"
+                path.write_bytes(piece.ir)
+                f.write(json.dumps({"name": piece.name, "hash": piece.hash,
+                                    "file": str(path.relative_to(out)), "source": piece.source,
+                                    "provenance": provenance, "licence": licence,
+                                    "functions": functions,
+                                    "ir_instructions": instructions}) + "\n")
+                added += 1
+    return {"added": added, "duplicates": duplicates, **corpus_stats(out)}
+
+
+def read_index(directory: Path) -> list[dict]:
+    index = Path(directory) / INDEX
+    if not index.exists():
+        raise InputError(f"{directory}: not a corpus (no {INDEX})")
+    return [json.loads(line) for line in index.read_text().splitlines() if line.strip()]
+
+
+def load_corpus(directory: Path) -> list[Unit]:
+    return [Unit(name=row["name"], ir=(Path(directory) / row["file"]).read_bytes(),
+                 source=row.get("source")) for row in read_index(directory)]
+
+
+def corpus_stats(directory: Path) -> dict:
+    rows = read_index(directory)
+    return {"units": len(rows), "functions": sum(r["functions"] for r in rows),
+            "ir_instructions": sum(r["ir_instructions"] for r in rows),
+            "provenance": sorted({r["provenance"] for r in rows if r["provenance"]})}

@@ -1,0 +1,271 @@
+"""Training and evaluation data for LLM Compiler's three tasks, in the released prompt formats.
+
+- emulation: random pass lists (length 1..50 from the search space); the model sees the
+  unoptimised IR, the list as `opt -p '...'`, and the input's instruction count and binary
+  size, and answers with the optimised IR (or assembly) and its sizes. Lists that crash,
+  time out, or give different output on a second run are excluded and counted.
+- flagtune: the verified best list of each unit (from an autotuner store, or a quick built-in
+  search) with the sizes before and after and the optimised IR.
+- disasm: x86-64 assembly of the -Oz-optimised IR in, that IR out.
+
+Every unit is normalised first (module id `<stdin>`, source file `-`), so no path of the
+machine that made the data leaks into it and a record can be re-derived anywhere. Records go
+to `train/validation/test` by unit, so no program is in two splits.
+
+    records, stats = build_emulation(units, engine, lists_per_unit=4, seed=0)
+    write_dataset(records, out_dir, task="emulation", stats=stats, ...)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..corpus.unit import Unit
+from ..toolchain.engine import Engine
+from ..toolchain.libllvm import LibLLVM
+from ..toolchain.passes import OZ, parse_pass_list
+from .templates import (DISASSEMBLY, DISASSEMBLY_ANSWER, EMULATION_ANSWER, EMULATION_ASM,
+                        EMULATION_IR, FLAG_TUNING, FLAG_TUNING_ANSWER)
+from .tokens import TokenCounter
+
+SPLITS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
+DEFAULT_MAX_TOKENS = 16384  # the released models' context
+DISASM_MAX_TOKENS = 8192  # 8k in + 8k out, as the paper's disassembly evaluation
+
+
+def normalize(unit: Unit) -> Unit:
+    """The unit's IR with a neutral module id and source file name (no local paths)."""
+    llvm = LibLLVM.load()
+    ctx = llvm.create_context()
+    try:
+        mod = llvm.parse(ctx, unit.ir, name="<stdin>")
+        llvm.lib.LLVMSetSourceFileName(mod, b"-", 1)
+        return Unit(name=unit.name, ir=llvm.bitcode(mod), source=unit.source)
+    finally:
+        llvm.dispose_context(ctx)
+
+
+def split_of(unit_name: str) -> str:
+    """train / validation / test, fixed by the unit's name: no program leaks across splits."""
+    x = int(hashlib.blake2b(unit_name.encode(), digest_size=8).hexdigest(), 16) / 2 ** 64
+    acc = 0.0
+    for name, share in SPLITS:
+        acc += share
+        if x < acc:
+            return name
+    return SPLITS[-1][0]
+
+
+@dataclass
+class BuildStats:
+    units: int = 0
+    records: int = 0
+    excluded: dict = field(default_factory=dict)  # reason -> count
+
+    def exclude(self, reason: str, n: int = 1) -> None:
+        self.excluded[reason] = self.excluded.get(reason, 0) + n
+
+
+def _as_text(engine: Engine, raw: Unit):
+    """(unit as the textual IR a prompt shows, its measurement without passes).
+
+    Every record is derived from that very text: parsing text and bitcode can order uses
+    differently, which can change codegen, so `dataset verify` re-derives from the text."""
+    m = engine.measure(normalize(raw), [], want_ir=True)
+    if not m.ok:
+        return None, m
+    unit = Unit(name=raw.name, ir=m.ir.encode(), source=raw.source)
+    return unit, engine.measure(unit, [], want_ir=True)
+
+
+def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int = 0,
+                    variants=("ir", "asm"), progress=None) -> tuple[list[dict], BuildStats]:
+    from ..autotune.random_search import random_lists
+
+    stats, records = BuildStats(), []
+    for i, raw in enumerate(units):
+        unit, base = _as_text(engine, raw)
+        if not base.ok:
+            stats.exclude(f"input {base.status}")
+            continue
+        stats.units += 1
+        lists = random_lists(seed, unit.hash, 0, lists_per_unit)
+        # Each list runs twice: some passes (iroutliner, mergefunc, gvn-sink...) order their
+        # work by pointer values, so LLVM itself can give different IR for the same input,
+        # and a target the compiler cannot reproduce is no label.
+        results = engine.measure_many([(unit, lst) for lst in lists + lists], want_ir=True,
+                                      want_asm=True)
+        for lst, m, again in zip(lists, results, results[len(lists):]):
+            if not m.ok:
+                stats.exclude(m.status)
+                continue
+            if (m.ir, m.asm, m.binary_size) != (again.ir, again.asm, again.binary_size):
+                stats.exclude("nondeterministic output")
+                continue
+            pipeline = parse_pass_list(lst).pipeline
+            for variant in variants:
+                template = EMULATION_IR if variant == "ir" else EMULATION_ASM
+                code = m.ir if variant == "ir" else m.asm
+                records.append({
+                    "task": f"emulation-{variant}", "unit": raw.name, "split": split_of(raw.name),
+                    "passes": list(lst), "pipeline": pipeline, "input_ir": base.ir,
+                    "input_ir_instruction_count": base.ir_instruction_count,
+                    "input_binary_size": base.binary_size,
+                    "output_ir": m.ir, "output_asm": m.asm,
+                    "output_ir_instruction_count": m.ir_instruction_count,
+                    "output_binary_size": m.binary_size,
+                    "prompt": template.format(passes=pipeline, ir=base.ir,
+                                              ir_count=base.ir_instruction_count,
+                                              bin_size=base.binary_size),
+                    "completion": EMULATION_ANSWER.format(ir_count=m.ir_instruction_count,
+                                                          bin_size=m.binary_size, code=code),
+                })
+        if progress:
+            progress(i + 1, None, "units")
+    stats.records = len(records)
+    return records, stats
+
+
+def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: int = 50,
+                   seed: int = 0, validate: bool = True, progress=None
+                   ) -> tuple[list[dict], BuildStats]:
+    """`best` maps unit hash -> best pass list (from a store); else a quick search per unit."""
+    from ..autotune.search import AutotuneConfig, Verifier, tune_program
+
+    config = AutotuneConfig(budget=budget, seed=seed, insertion=False, validate=validate)
+    verifier = Verifier(engine, config) if validate and best is None else None
+    stats, records = BuildStats(), []
+    for i, raw in enumerate(units):
+        unit, base = _as_text(engine, raw)
+        if not base.ok:
+            stats.exclude(f"input {base.status}")
+            continue
+        stats.units += 1
+        if best is not None and raw.hash in best:
+            passes = best[raw.hash]
+        elif best is not None:
+            stats.exclude("not in the store")
+            continue
+        else:
+            passes = tune_program(unit, config, engine, verifier)["best_passes"]
+        m = engine.measure(unit, passes, want_ir=True)
+        if not m.ok:
+            stats.exclude(m.status)
+            continue
+        pipeline = parse_pass_list(passes).pipeline
+        records.append({
+            "task": "flagtune", "unit": raw.name, "split": split_of(raw.name),
+            "passes": list(passes), "pipeline": pipeline, "input_ir": base.ir,
+            "input_ir_instruction_count": base.ir_instruction_count,
+            "input_binary_size": base.binary_size, "output_ir": m.ir,
+            "output_ir_instruction_count": m.ir_instruction_count,
+            "output_binary_size": m.binary_size,
+            "prompt": FLAG_TUNING.format(ir=base.ir),
+            "completion": FLAG_TUNING_ANSWER.format(passes=pipeline, before=base.binary_size,
+                                                    after=m.binary_size, code=m.ir),
+        })
+        if progress:
+            progress(i + 1, None, "units")
+    stats.records = len(records)
+    return records, stats
+
+
+def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], BuildStats]:
+    stats, records = BuildStats(), []
+    for i, raw in enumerate(units):
+        unit, base = _as_text(engine, raw)
+        m = engine.measure(unit, [OZ], want_ir=True, want_asm=True) if base.ok else base
+        if not m.ok:
+            stats.exclude(m.status)
+            continue
+        stats.units += 1
+        records.append({
+            "task": "disasm", "unit": raw.name, "split": split_of(raw.name),
+            "passes": [OZ], "pipeline": OZ, "input_ir": base.ir, "output_ir": m.ir,
+            "output_asm": m.asm,
+            "output_ir_instruction_count": m.ir_instruction_count,
+            "output_binary_size": m.binary_size,
+            "prompt": DISASSEMBLY.format(asm=m.asm),
+            "completion": DISASSEMBLY_ANSWER.format(ir=m.ir),  # -Oz IR, lowered = prompt
+        })
+        if progress:
+            progress(i + 1, None, "units")
+    stats.records = len(records)
+    return records, stats
+
+
+def filter_by_tokens(records: list[dict], counter: TokenCounter, task: str,
+                     max_tokens: int, stats: BuildStats) -> list[dict]:
+    """Count tokens; drop records over the context (disassembly: max_tokens per side)."""
+    kept = []
+    for r in records:
+        r["prompt_tokens"] = counter.count(r["prompt"])
+        r["completion_tokens"] = counter.count(r["completion"])
+        if task == "disasm":
+            over = max(r["prompt_tokens"], r["completion_tokens"]) > max_tokens
+        else:
+            over = r["prompt_tokens"] + r["completion_tokens"] > max_tokens
+        if over:
+            stats.exclude("over the context limit")
+        else:
+            kept.append(r)
+    stats.records = len(kept)
+    return kept
+
+
+def _describe(values: list[int]) -> dict:
+    if not values:
+        return {}
+    v = sorted(values)
+    return {"min": v[0], "median": statistics.median(v), "mean": round(statistics.mean(v), 1),
+            "p90": v[min(len(v) - 1, math.ceil(0.9 * len(v)) - 1)], "max": v[-1]}
+
+
+def write_dataset(records: list[dict], out: Path, *, task: str, stats: BuildStats,
+                  tokenizer: str, provenance: list[str]) -> dict:
+    """JSONL per split (uncompressed), Parquet beside them, and a dataset card."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split, _ in SPLITS:
+        rows = [r for r in records if r["split"] == split]
+        counts[split] = len(rows)
+        with (out / f"{task}-{split}.jsonl").open("w") as f:
+            for r in rows:
+                f.write(json.dumps(r, sort_keys=True) + "\n")
+        if rows:
+            pq.write_table(pa.Table.from_pylist(rows), out / f"{task}-{split}.parquet")
+    summary = {
+        "task": task, "records": len(records), "splits": counts, "units": stats.units,
+        "excluded": stats.excluded, "tokenizer": tokenizer,
+        "prompt_tokens": _describe([r["prompt_tokens"] for r in records]),
+        "completion_tokens": _describe([r["completion_tokens"] for r in records]),
+        "output_binary_size": _describe([r["output_binary_size"] for r in records]),
+        "provenance": provenance,
+    }
+    (out / f"{task}-card.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "README.md").write_text(_card(summary))
+    return summary
+
+
+def _card(s: dict) -> str:
+    lines = [f"# compilerlm dataset: {s['task']}", "",
+             "Made by `compilerlm dataset`; prompts in LLM Compiler's released formats.", "",
+             f"- records: {s['records']} ({', '.join(f'{k} {v}' for k, v in s['splits'].items())})",
+             f"- units: {s['units']}; excluded: {s['excluded'] or 'none'}",
+             f"- tokens counted with: {s['tokenizer']}",
+             f"- prompt tokens: {s['prompt_tokens']}",
+             f"- completion tokens: {s['completion_tokens']}",
+             f"- output binary size (bytes): {s['output_binary_size']}", "",
+             "Splits are by unit: no program appears in two splits.", "", "## Provenance", ""]
+    lines += [f"- {p}" for p in s["provenance"]] or ["- (not recorded)"]
+    return "\n".join(lines) + "\n"
+

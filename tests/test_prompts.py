@@ -1,0 +1,122 @@
+"""Datasets for the three tasks: exact prompts, exact answers, verification, splits, corpus."""
+
+import json
+
+import pytest
+
+from compilerlm.corpus.corpus import build_corpus, corpus_stats, load_corpus
+from compilerlm.corpus.unit import Unit, load_unit
+from compilerlm.prompts.build import (build_disasm, build_emulation, build_flagtune, split_of,
+                                      write_dataset, BuildStats, filter_by_tokens)
+from compilerlm.prompts.templates import (DISASSEMBLY, EMULATION_ASM, EMULATION_IR, FLAG_TUNING,
+                                          parse_emulation_answer, parse_flag_tuning_answer)
+from compilerlm.prompts.tokens import TokenCounter
+from compilerlm.prompts.verify import verify
+from compilerlm.toolchain.passes import parse_pass_list
+
+from conftest import DATA, EXAMPLES, run_cli
+
+
+def test_prompts_are_the_released_strings():
+    """Character for character what Meta's demo sends (section 5 of the facts file)."""
+    assert FLAG_TUNING.format(ir="X") == (
+        "[INST] Tell me how to optimize this LLVM-IR for object file size:\n\n<code>X</code> [/INST]")
+    assert DISASSEMBLY.format(asm="A") == (
+        "[INST] Disassemble this code to LLVM-IR:\n\n<code>A</code> [/INST]")
+    assert EMULATION_IR.format(passes="module(default<Oz>)", ir="I", ir_count=3, bin_size=9) == (
+        "[INST] Give the LLVM-IR for the following code when optimized using opt -p "
+        "'module(default<Oz>)':\n\n<code>I</code>\n\nThe input code has instruction count 3 "
+        "and binary size 9 bytes. [/INST]")
+    assert EMULATION_ASM.format(passes="p", ir="I", ir_count=1, bin_size=2).startswith(
+        "[INST] Give the assembly for the following code when optimized using opt -p 'p'")
+
+
+@pytest.fixture(scope="module")
+def small_units():
+    return [load_unit(EXAMPLES / "fnptr.c"), load_unit(EXAMPLES / "switch.c"),
+            Unit("tiny.ll", (DATA / "tiny.ll").read_bytes())]
+
+
+def test_emulation_records_are_exact_and_verifiable(engine, small_units, tmp_path):
+    records, stats = build_emulation(small_units, engine, lists_per_unit=3, seed=4)
+    assert stats.units == 3 and len(records) + 2 * sum(stats.excluded.values()) == 3 * 3 * 2
+    for r in records:
+        template = EMULATION_IR if r["task"] == "emulation-ir" else EMULATION_ASM
+        assert r["prompt"] == template.format(passes=r["pipeline"], ir=r["input_ir"],
+                                              ir_count=r["input_ir_instruction_count"],
+                                              bin_size=r["input_binary_size"])
+        answer = parse_emulation_answer(r["completion"])
+        assert answer["bin_size"] == r["output_binary_size"]
+        assert answer["code"] == (r["output_ir"] if r["task"] == "emulation-ir" else r["output_asm"])
+        assert "/work" not in r["input_ir"] and "source_filename = \"-\"" in r["input_ir"]
+    stats_ = BuildStats(units=3)
+    kept = filter_by_tokens(records, TokenCounter.load(None), "emulation", 10 ** 6, stats_)
+    write_dataset(kept, tmp_path, task="emulation", stats=stats_, tokenizer="t",
+                  provenance=["bundled examples"])
+    report = verify(tmp_path, engine)
+    assert report["ok"] and report["records_checked"] == len(kept)
+
+    # An altered record fails verification, through the CLI too (exit 1).
+    path = next(p for p in tmp_path.glob("emulation-*.jsonl") if p.read_text().strip())
+    lines = path.read_text().splitlines()
+    rec = json.loads(lines[0])
+    rec["output_binary_size"] += 1
+    path.write_text("\n".join([json.dumps(rec)] + lines[1:]) + "\n")
+    assert not verify(tmp_path, engine)["ok"]
+    r = run_cli("dataset", "verify", tmp_path, "--json")
+    assert r.returncode == 1 and json.loads(r.stdout)["records_failed"] == 1
+
+
+def test_flagtune_answers_read_back_exactly(engine, small_units):
+    records, _ = build_flagtune(small_units[:2], engine, budget=12, validate=False)
+    assert len(records) == 2
+    for r in records:
+        answer = parse_flag_tuning_answer(r["completion"])
+        assert answer["passes"] == parse_pass_list(r["passes"])
+        assert answer["passes"].pipeline == r["pipeline"]
+        assert (answer["before"], answer["after"]) == (r["input_binary_size"],
+                                                       r["output_binary_size"])
+        assert answer["code"] == r["output_ir"]
+        assert r["prompt"] == FLAG_TUNING.format(ir=r["input_ir"])
+    assert parse_flag_tuning_answer("no idea, sorry") is None  # a failed prediction
+
+
+def test_disassembly_pairs(engine, small_units, tmp_path):
+    records, stats = build_disasm(small_units, engine)
+    assert len(records) == 3
+    for r in records:
+        assert r["prompt"] == DISASSEMBLY.format(asm=r["output_asm"])
+        assert r["completion"] == f"<code>{r['output_ir']}</code>" and ".text" in r["output_asm"]
+
+
+def test_splits_are_by_program():
+    names = [f"prog{i}.c" for i in range(300)]
+    splits = {n: split_of(n) for n in names}
+    assert set(splits.values()) == {"train", "validation", "test"}
+    assert all(split_of(n) == s for n, s in splits.items())  # one split per program, always
+    assert 200 < sum(s == "train" for s in splits.values()) < 280
+
+
+def test_cli_datasets_end_to_end(tmp_path):
+    out = tmp_path / "ds"
+    r = run_cli("dataset", "disasm", EXAMPLES / "fnptr.c", EXAMPLES / "globals.c", "-o", out,
+                "--json")
+    card = json.loads(r.stdout)
+    assert r.returncode == 0 and card["records"] == 2 and card["tokenizer"]
+    assert (out / "README.md").exists() and list(out.glob("disasm-*.parquet"))
+    assert json.loads(run_cli("dataset", "verify", out, "--json").stdout)["ok"]
+    stats = json.loads(run_cli("dataset", "stats", out, "--json").stdout)
+    assert stats["disasm"]["records"] == 2
+
+
+def test_corpus_dedups_and_feeds_datasets(tmp_path):
+    units = [load_unit(EXAMPLES / "fnptr.c"), load_unit(EXAMPLES / "fnptr.c"),
+             load_unit(EXAMPLES / "globals.c")]
+    summary = build_corpus(units, tmp_path / "c", provenance="bundled examples", licence="Apache-2.0")
+    assert summary["added"] == 2 and summary["duplicates"] == 1
+    assert corpus_stats(tmp_path / "c")["units"] == 2
+    again = build_corpus(units[:1], tmp_path / "c")
+    assert again["added"] == 0 and again["units"] == 2
+    assert [u.hash for u in load_corpus(tmp_path / "c")] == [units[0].hash, units[2].hash]
+    r = run_cli("dataset", "disasm", tmp_path / "c", "-o", tmp_path / "ds", "--json")
+    assert json.loads(r.stdout)["records"] == 2
