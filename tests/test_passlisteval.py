@@ -193,3 +193,33 @@ def test_cli_verdicts_and_exit_codes():
     assert unknown.returncode == 2 and unknown.stderr.startswith("error: unknown pass")
     suite = run_cli("passlisteval", "-p", "sroa", "--suite", "nope")
     assert suite.returncode == 2 and "unknown suite" in suite.stderr
+
+
+def test_a_users_own_program_and_check(tmp_path):
+    prog = tmp_path / "app.c"
+    prog.write_text('#include <stdio.h>\n#include <stdlib.h>\n'
+                    'int main(int argc, char **argv) {\n'
+                    '  long n = argc > 1 ? atol(argv[1]) : 0, s = 0;\n'
+                    '  for (long i = 1; i <= n; i++) s += i * i;\n'
+                    '  printf("%ld\\n", s); return 0; }\n')
+    ok = run_cli("passlisteval", "-p", "default<Oz>", "--program", prog, "--run-arg", "100",
+                 "--json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["programs_passed"] == 1
+    expected = tmp_path / "expected.txt"
+    expected.write_text("338350\n")
+    assert run_cli("passlisteval", "-p", "sroa,licm", "--program", prog, "--run-arg", "100",
+                   "--expect-output", expected).returncode == 0
+    expected.write_text("1\n")
+    wrong = run_cli("passlisteval", "-p", "sroa", "--program", prog, "--run-arg", "100",
+                    "--expect-output", expected)
+    assert wrong.returncode == 2 and "does not print the expected output" in wrong.stderr
+    # A check command decides: it gets the binary's path as its last argument.
+    checker = tmp_path / "check.sh"
+    checker.write_text('#!/bin/sh\ntest "$("$1" 10)" = 385\n')
+    checker.chmod(0o755)
+    good = run_cli("passlisteval", "-p", "default<O2>", "--program", prog,
+                   "--check-command", str(checker), "--json")
+    assert good.returncode == 0 and json.loads(good.stdout)["accepted"]
+    crash = run_cli("passlisteval", "-p", "trigger-crash", "--program", prog,
+                    "--check-command", str(checker), "--json")
+    assert crash.returncode == 1 and json.loads(crash.stdout)["failures"][0]["reason"] == "crash"

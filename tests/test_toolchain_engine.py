@@ -203,3 +203,33 @@ def test_timeouts_are_not_cached(tmp_path):
 def test_loads_sources_of_both_languages():
     unit = load_unit(EXAMPLES / "shapes.cpp")
     assert unit.is_bitcode and unit.source.endswith("shapes.cpp")
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    """A killed run leaves no worker behind, even one stuck in a long evaluation."""
+    import os
+    import signal
+    import sys
+    import time
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from compilerlm.corpus.unit import load_unit\n"
+        "from compilerlm.toolchain.engine import Engine\n"
+        "e = Engine(workers=1, use_cache=False)\n"
+        f"u = load_unit({str(EXAMPLES / 'toolkit.c')!r})\n"
+        "e.submit(u, 'default<O3>,' * 40)\n"
+        "time.sleep(1)\n"
+        "print(e.pool.worker_pids()[0], flush=True)\n"
+        "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"worker {worker} outlived its killed parent")

@@ -216,21 +216,36 @@ def passes(show_all, normalize, as_json):
 @cli.command()
 @click.option("-p", "--passes", required=True,
               help="Any pass list LLVM 17 accepts, in any spelling `size` takes.")
-@click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
-              help="builtin | humaneval-x:PATH[@N] (N: a seeded sample) | csmith:N. Repeatable.")
+@click.option("--suite", "suites", multiple=True, default=None,
+              help="builtin | humaneval-x:PATH[@N] (N: a seeded sample) | csmith:N. Repeatable. "
+                   "Default: builtin, unless --program is given.")
+@click.option("--program", "user_programs", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Your own C/C++ program (with main): its behaviour must match its clang "
+                   "-O2 build. Repeatable.")
+@click.option("--run-arg", "run_args", multiple=True, help="An argument for --program runs.")
+@click.option("--expect-output", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="File with the output --program must print (instead of "
+                                 "its -O2 build's).")
+@click.option("--check-command", default=None,
+              help="A command that decides whether --program behaves (the binary's path is "
+                   "appended; exit 0 passes). Split like a shell line; no shell runs it.")
 @click.option("--raw-pipeline", is_flag=True, help="Hand --passes to LLVM as written.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failing program (yes/no).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for csmith programs and HumanEval-X samples.")
 @engine_options
 @json_option
-def passlisteval(passes, suites, raw_pipeline, fail_fast, seed, workers, timeout, target,
-                 cache_path, no_cache, as_json):
+def passlisteval(passes, suites, user_programs, run_args, expect_output, check_command,
+                 raw_pipeline, fail_fast, seed, workers, timeout, target, cache_path, no_cache,
+                 as_json):
     """Check that a pass list keeps programs correct: build, link, run, compare.
 
     Exit status 0 when the list is accepted, 1 when it is rejected (a list that crashes
     LLVM is a rejection with reason `crash`), 2 or more for errors."""
-    from .passlisteval import PassListEval, parse_suite
+    import shlex
+
+    from .passlisteval import PassListEval, parse_suite, user_program
     from .progress import progress_bar
 
     if not raw_pipeline:
@@ -241,16 +256,20 @@ def passlisteval(passes, suites, raw_pipeline, fail_fast, seed, workers, timeout
             if "cannot be flattened" not in str(e):
                 raise
     programs, skipped = [], []
-    for spec in suites:
+    for spec in suites or (() if user_programs else ("builtin",)):
         p, s = parse_suite(spec, seed=seed)
         programs += p
         skipped += s
+    check = tuple(shlex.split(check_command)) if check_command else ()
+    expected = expect_output.read_bytes() if expect_output else None
+    programs += [user_program(p, run_args, expected, check) for p in user_programs]
     with make_engine(workers, timeout, target, cache_path, no_cache) as engine, \
             progress_bar(enabled=not as_json) as bar:
         verdict = PassListEval(engine).check(passes, programs, skipped=skipped,
                                              fail_fast=fail_fast, raw=raw_pipeline,
                                              progress=bar)
-    data = {"suites": list(suites), **verdict.to_dict()}
+    data = {"suites": list(suites or ()), "programs": [str(p) for p in user_programs],
+            **verdict.to_dict()}
     if as_json:
         print_json(data)
     else:

@@ -41,6 +41,9 @@ class Program:
     link_flags: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     timeout: float = 10.0  # seconds for one run; the reference must finish well within it
+    reference_level: str = "-O0"  # how the reference is built (a user's program: -O2)
+    expected_stdout: bytes | None = field(default=None, repr=False)  # instead of the reference's
+    check_command: tuple[str, ...] = ()  # argv + the binary's path; exit 0 means it behaves
 
     @property
     def suffix(self) -> str:
@@ -51,7 +54,8 @@ class Program:
         """Identity of everything that decides the program's behaviour."""
         h = hashlib.blake2b(digest_size=16)
         for part in (self.source, self.language, *self.compile_flags, "|", *self.link_flags,
-                     "|", *self.args):
+                     "|", *self.args, "|", self.reference_level, "|",
+                     (self.expected_stdout or b"").decode("latin-1"), "|", *self.check_command):
             h.update(part.encode())
             h.update(b"\0")
         return "b2:" + h.hexdigest()
@@ -73,6 +77,28 @@ def builtin_suite() -> list[Program]:
                                 source=entry.read_text(), language=language,
                                 compile_flags=flags, link_flags=("-lm",)))
     return programs
+
+
+# -- a user's own program ------------------------------------------------------------------
+
+def user_program(path, args=(), expected_stdout: bytes | None = None,
+                 check_command: tuple[str, ...] = (), reference_level: str = "-O2") -> Program:
+    """A user's C/C++ program with a main(): by default its behaviour on `args` must match its
+    own `clang -O2` build; `expected_stdout` or a `check_command` (given the binary's path as
+    its last argument; exit 0 passes) decide instead when given."""
+    p = Path(path)
+    try:
+        source = p.read_text()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read: {e}") from e
+    if p.suffix not in (".c", ".cc", ".cpp", ".cxx"):
+        raise InputError(f"{p}: a program to run must be a .c/.cc/.cpp file")
+    language = "c" if p.suffix == ".c" else "c++"
+    return Program(uri=f"user/{p.name}", source=source, language=language,
+                   link_flags=("-lm",), args=tuple(args), reference_level=reference_level,
+                   expected_stdout=expected_stdout, check_command=tuple(check_command))
 
 
 # -- HumanEval-X C++ -------------------------------------------------------------------

@@ -120,3 +120,20 @@ def run(program: Program, exe: Path) -> RunResult:
         return RunResult(None, (e.stdout or b"")[:MAX_OUTPUT], "", timed_out=True)
     tail = proc.stderr.decode(errors="replace").strip().splitlines()
     return RunResult(proc.returncode, proc.stdout[:MAX_OUTPUT], tail[-1][:300] if tail else "")
+
+
+def user_check(program: Program, exe: Path) -> tuple[bool, str]:
+    """Run the user's check command (argv, no shell) with the binary's path appended."""
+    _no_core_dumps()
+    argv = [*program.check_command, str(exe)]
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=max(program.timeout, 60))
+    except subprocess.TimeoutExpired:
+        return False, f"check command ran past {max(program.timeout, 60):g} s"
+    except OSError as e:
+        return False, f"cannot run check command {argv[0]!r}: {e.strerror}"
+    if proc.returncode == 0:
+        return True, ""
+    tail = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
+    return False, f"check command exited {proc.returncode}" + (f": {tail[-1][:200]}" if tail else "")

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import CompilerlmError, PassListError
+from ..errors import CompilerlmError, InputError, PassListError
 from ..toolchain.cache import default_cache_path
 from ..toolchain.engine import Engine
 from ..toolchain.locate import LLVM_VERSION
@@ -44,6 +44,7 @@ RUNTIME_CRASH = "runtime_crash"  # the program died of a signal
 RUN_TIMEOUT = "timeout"  # the program ran past its limit (often an infinite loop)
 WRONG_EXIT = "wrong_exit_code"
 WRONG_OUTPUT = "wrong_output"
+CHECK_FAILED = "check_failed"  # the user's own check command said no
 _UNCACHED_REASONS = {COMPILE_TIMEOUT, RUN_TIMEOUT}  # depend on the machine's load
 
 
@@ -144,10 +145,14 @@ class PassListEval:
     def _run_reference(self, program: Program) -> _Reference:
         with tempfile.TemporaryDirectory(prefix="compilerlm-ref-") as tmp:
             try:
-                exe = sandbox.build_reference(program, Path(tmp))
+                exe = sandbox.build_reference(program, Path(tmp), program.reference_level)
                 self._ir(program)  # the candidate's front end must work too
             except CompilerlmError as e:
                 return _Reference(None, None, f"does not build: {e}")
+            if program.check_command:
+                passed, detail = sandbox.user_check(program, exe)
+                return _Reference(0, None) if passed else _Reference(
+                    None, None, f"its reference build fails the check command: {detail}")
             result = sandbox.run(program, exe)
         if result.timed_out:
             return _Reference(None, None, f"timeout: its reference build ran past "
@@ -155,6 +160,11 @@ class PassListEval:
         if result.exit_code != 0:
             return _Reference(result.exit_code, None, f"its reference build exits with "
                                                       f"{result.exit_code}")
+        if program.expected_stdout is not None:
+            if result.stdout != program.expected_stdout:
+                return _Reference(0, None, "its reference build does not print the expected "
+                                           "output")
+            return _Reference(0, _hash(program.expected_stdout))
         return _Reference(0, _hash(result.stdout))
 
     def usable(self, programs: list[Program], progress=None
@@ -211,6 +221,9 @@ class PassListEval:
             exe, why = sandbox.link(program, m.object, Path(tmp))
             if exe is None:
                 return Failure(program.uri, LINK_ERROR, why)
+            if program.check_command:
+                passed, detail = sandbox.user_check(program, exe)
+                return None if passed else Failure(program.uri, CHECK_FAILED, detail)
             result = sandbox.run(program, exe)
         if result.timed_out:
             return Failure(program.uri, RUN_TIMEOUT, f"ran past {program.timeout:g} s")
@@ -236,8 +249,9 @@ class PassListEval:
         pipeline, names = _pipeline_and_names(passes, raw)
         usable, unusable = self.usable(programs, progress)
         if not usable:
-            raise CompilerlmError("no runnable programs to check the list with "
-                                  f"({len(programs)} given, {len(unusable)} unusable)")
+            why = f": {unusable[0].uri}: {unusable[0].reason}" if unusable else ""
+            raise InputError("no runnable programs to check the list with "
+                                  f"({len(programs)} given, {len(unusable)} unusable){why}")
         stop = threading.Event()
         done = [0]
 

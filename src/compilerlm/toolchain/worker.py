@@ -205,11 +205,26 @@ class WorkerPool:
 # `python -c` rather than `-m`: running a module of an already-imported package warns.
 _WORKER_MAIN = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
                 "from compilerlm.toolchain.worker import serve; serve(int(sys.argv[1]))")
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (kill -9 included): a worker
+    busy in a pipeline that never ends would otherwise outlive the run, burning a core."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the socket's EOF still ends idle workers
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(0)
 
 
 def serve(fd: int) -> None:
     """The worker's main loop: measure requests from the parent until the socket closes.
     Ctrl-C is ignored here: interrupting is the parent's to handle."""
+    _die_with_parent()
     conn = Connection(fd)
 
     def on_fatal(reason: str) -> None:
