@@ -27,11 +27,16 @@ sysdeps:
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq csmith libcsmith-dev; fi
 
+# The main job on bundled examples: measure, check a list by running programs, then find
+# verified pass lists smaller than -Oz (results stay in .demo/tune.sqlite; rerun to resume).
 demo: $(STAMP)
 	$(CLM) doctor
 	$(CLM) size $(EXAMPLES)/*.c $(EXAMPLES)/*.cpp --workers 2 \
 		--passes 'sroa,instcombine,simplifycfg,gvn,globaldce,licm'
-	$(CLM) size $(EXAMPLES)/loops.c --passes "opt -p 'default<Oz>'" --json
+	$(CLM) passlisteval --passes 'sroa,instcombine,simplifycfg,gvn,globaldce,licm' --workers 2
+	mkdir -p .demo
+	$(CLM) autotune $(EXAMPLES)/switch.c $(EXAMPLES)/recursion.c --budget 40 --no-insertion \
+		--db .demo/tune.sqlite --workers 2
 
 test: $(STAMP) sysdeps
 	$(VENV)/bin/python -m pytest -q

@@ -102,3 +102,11 @@ def test_split_functions_like_llvm_extract(engine):
     assert "@memo = external dso_local global" in _text(split_functions(unit, ["fib_memo"])[0])
     with pytest.raises(InputError, match="no function named nope"):
         split_functions(unit, ["nope"])
+
+
+def test_the_same_file_gives_the_same_ir_whatever_the_path(tmp_path, monkeypatch):
+    here = load_unit(EXAMPLES / "switch.c")
+    monkeypatch.chdir(EXAMPLES.parent)
+    relative = load_unit("examples/switch.c")
+    assert here.hash == relative.hash
+    assert 'source_filename = "switch.c"' in _text(here)

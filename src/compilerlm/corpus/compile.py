@@ -70,8 +70,17 @@ def frontend_argv(source: Path, *, style: str = "oz", target: str | None = None,
 def compile_to_ir(source: Path, *, style: str = "oz", target: str | None = None,
                   extra_flags: tuple[str, ...] = (), text: bool = False,
                   cwd: str | None = None) -> bytes:
-    """Unoptimised IR of one C/C++ file: bitcode by default (keeps use-list order), or text."""
-    argv = frontend_argv(Path(source), style=style, target=target, flags=tuple(extra_flags),
+    """Unoptimised IR of one C/C++ file: bitcode by default (keeps use-list order), or text.
+
+    Without a working directory (a recorded build has its own), clang runs in the file's
+    folder on its bare name: the IR then records `source_filename = "loops.c"` however the
+    user spelt the path, so the same file always gives the same IR (and hash)."""
+    source = Path(source)
+    if cwd is None:
+        cwd, source_arg = str(source.resolve().parent), Path(source.name)
+    else:
+        source_arg = source
+    argv = frontend_argv(source_arg, style=style, target=target, flags=tuple(extra_flags),
                          text=text)
     return _run_clang(argv, str(source), cwd=cwd)
 

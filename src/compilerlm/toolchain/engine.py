@@ -102,19 +102,26 @@ class Engine:
                     done.set_result(hit)
                     return done
             self.stats["evaluations"] += 1
-            future = self.pool.submit(unit.ir, request)
+            outer: Future = Future()
             if not artifacts:
-                self._inflight[key] = future
-        future.add_done_callback(lambda f: self._finished(key, f, artifacts))
-        return future
+                self._inflight[key] = outer
+            inner = self.pool.submit(unit.ir, request)
+        inner.add_done_callback(lambda f: self._finished(key, f, outer, artifacts))
+        return outer
 
-    def _finished(self, key: CacheKey, future: Future, artifacts: bool) -> None:
-        # Store first, then leave the in-flight table: a new request always finds one.
-        if self.cache is not None and future.exception() is None:
-            self.cache.put(key, future.result())
+    def _finished(self, key: CacheKey, inner: Future, outer: Future, artifacts: bool) -> None:
+        # Store, leave the in-flight table, and only then wake the caller: whoever asks next
+        # finds the result in the cache, never a second computation.
+        error = inner.exception()
+        if self.cache is not None and error is None:
+            self.cache.put(key, inner.result())
         if not artifacts:
             with self._inflight_lock:
                 self._inflight.pop(key, None)
+        if error is not None:
+            outer.set_exception(error)
+        else:
+            outer.set_result(inner.result())
 
     def measure(self, unit: Unit, passes=None, **kw) -> Measurement:
         return self.submit(unit, passes, **kw).result()
