@@ -330,7 +330,6 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
     """Search, minimise and verify the smallest pass list of every program."""
     from .autotune import AutotuneConfig, AutotuneStore
     from .autotune import autotune as run_autotune
-    from .autotune import summarize
     from .corpus.compile import iter_units
     from .progress import progress_bar
 

@@ -182,8 +182,11 @@ class PassListEval:
                 progress(done[0], len(programs), "reference builds")
             return r
 
-        with ThreadPoolExecutor(self.threads) as pool:
-            refs = list(pool.map(ref, programs))
+        if all(p.hash in self._refs for p in programs):  # known: no threads needed
+            refs = [self._refs[p.hash] for p in programs]
+        else:
+            with ThreadPoolExecutor(self.threads) as pool:
+                refs = list(pool.map(ref, programs))
         good = [p for p, r in zip(programs, refs) if r.problem is None]
         bad = [Skipped(p.uri, r.problem) for p, r in zip(programs, refs) if r.problem]
         return good, bad
@@ -194,11 +197,12 @@ class PassListEval:
         return "|".join((pipeline, program.hash, LLVM_VERSION, cfg.target or "",
                          cfg.codegen.key()))
 
-    def _check_one(self, pipeline: str, program: Program) -> tuple[Failure | None, bool]:
-        """(failure or None, answered from cache)."""
+    def _check_one(self, pipeline: str, program: Program, known: dict
+                   ) -> tuple[Failure | None, bool]:
+        """(failure or None, answered from cache); `known` holds the pipeline's cached rows."""
         cache = self.engine.cache
         key = self._key(pipeline, program)
-        row = cache.get_verdict(key) if cache is not None else None
+        row = known.get(key)
         if row is not None:
             passed, reason, detail = row
             return (None if passed else Failure(program.uri, reason, detail)), True
@@ -254,11 +258,15 @@ class PassListEval:
                                   f"({len(programs)} given, {len(unusable)} unusable){why}")
         stop = threading.Event()
         done = [0]
+        known = self.engine.cache.verdicts_for(pipeline) if self.engine.cache else {}
+        if all(self._key(pipeline, p) in known for p in usable):  # a repeated list
+            outcomes = [self._check_one(pipeline, p, known) for p in usable]
+            return self._verdict(pipeline, names, usable, outcomes, skipped, unusable, start)
 
         def task(program):
             if stop.is_set():
                 return "not-run", False
-            failure, cached = self._check_one(pipeline, program)
+            failure, cached = self._check_one(pipeline, program, known)
             if failure is not None and fail_fast:
                 stop.set()
             with self._lock:
@@ -269,6 +277,10 @@ class PassListEval:
 
         with ThreadPoolExecutor(self.threads) as pool:
             outcomes = list(pool.map(task, usable))
+        return self._verdict(pipeline, names, usable, outcomes, skipped, unusable, start)
+
+    @staticmethod
+    def _verdict(pipeline, names, usable, outcomes, skipped, unusable, start) -> Verdict:
         failures = tuple(f for f, _ in outcomes if isinstance(f, Failure))
         checked = sum(1 for f, _ in outcomes if f != "not-run")
         return Verdict(

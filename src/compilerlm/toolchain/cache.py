@@ -66,6 +66,10 @@ MIGRATIONS = [
         created_at REAL NOT NULL
     );
     """,
+    """
+    -- A repeated list is answered with one query for all its programs.
+    CREATE INDEX IF NOT EXISTS program_verdicts_pipeline ON program_verdicts (pipeline);
+    """,
 ]
 
 
@@ -143,6 +147,14 @@ class ResultCache:
             return retry(lambda: self._db.execute(
                 "SELECT passed, reason, detail FROM program_verdicts WHERE key = ?",
                 (key,)).fetchone())
+
+    def verdicts_for(self, pipeline: str) -> dict[str, tuple]:
+        """key -> (passed, reason, detail) of every recorded check of one pipeline."""
+        with self._lock:
+            rows = retry(lambda: self._db.execute(
+                "SELECT key, passed, reason, detail FROM program_verdicts WHERE pipeline = ?",
+                (pipeline,)).fetchall())
+        return {k: (p, r, d) for k, p, r, d in rows}
 
     def put_verdict(self, key: str, pipeline: str, program_hash: str, uri: str, passed: bool,
                     reason, detail, seconds: float) -> None:

@@ -23,7 +23,7 @@ from .cache import CacheKey, ResultCache, default_cache_path
 from .libllvm import CodegenOptions
 from .locate import LLVM_VERSION
 from .measure import Measurement, Request
-from .passes import PassList, parse_pass_list
+from .passes import parse_pass_list
 from .reference import clang_reference, reference_pipeline
 from .worker import DEFAULT_TIMEOUT_S, WorkerPool
 
