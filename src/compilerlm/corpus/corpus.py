@@ -23,16 +23,10 @@ def is_corpus(path: Path) -> bool:
 
 
 def _count(unit: Unit) -> tuple[int, int]:
-    from ..toolchain.libllvm import LibLLVM, LLVMCallError
+    from ..toolchain.libllvm import LibLLVM
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
-    try:
-        mod = llvm.parse(ctx, unit.ir)
+    with llvm.parsed_unit(unit) as mod:
         return llvm.instruction_count(mod), llvm.defined_function_count(mod)
-    except LLVMCallError as e:
-        raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
-    finally:
-        llvm.dispose_context(ctx)
 
 
 def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",

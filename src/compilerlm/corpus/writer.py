@@ -11,17 +11,11 @@ from .unit import Unit
 
 def _ir_text_and_count(unit: Unit) -> tuple[str, int]:
     """Textual IR and instruction count; parsing is safe in-process (no passes run)."""
-    from ..toolchain.libllvm import LibLLVM, LLVMCallError
+    from ..toolchain.libllvm import LibLLVM
 
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
-    try:
-        mod = llvm.parse(ctx, unit.ir, name=unit.name)
+    with llvm.parsed_unit(unit) as mod:
         return llvm.print_module(mod), llvm.instruction_count(mod)
-    except LLVMCallError as e:
-        raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
-    finally:
-        llvm.dispose_context(ctx)
 
 
 def _bitcode(unit: Unit) -> bytes:
@@ -29,11 +23,8 @@ def _bitcode(unit: Unit) -> bytes:
         return unit.ir
     from ..toolchain.libllvm import LibLLVM
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
-    try:
-        return llvm.bitcode(llvm.parse(ctx, unit.ir, name=unit.name))
-    finally:
-        llvm.dispose_context(ctx)
+    with llvm.parsed_unit(unit) as mod:
+        return llvm.bitcode(mod)
 
 
 def output_name(unit: Unit, suffix: str) -> str:

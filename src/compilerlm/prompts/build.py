@@ -41,13 +41,9 @@ DISASM_MAX_TOKENS = 8192  # 8k in + 8k out, as the paper's disassembly evaluatio
 def normalize(unit: Unit) -> Unit:
     """The unit's IR with a neutral module id and source file name (no local paths)."""
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
-    try:
-        mod = llvm.parse(ctx, unit.ir, name="<stdin>")
+    with llvm.parsed(unit.ir, name="<stdin>") as mod:
         llvm.lib.LLVMSetSourceFileName(mod, b"-", 1)
         return Unit(name=unit.name, ir=llvm.bitcode(mod), source=unit.source)
-    finally:
-        llvm.dispose_context(ctx)
 
 
 def split_of(unit_name: str) -> str:
@@ -83,17 +79,26 @@ def _as_text(engine: Engine, raw: Unit):
     return unit, engine.measure(unit, [], want_ir=True)
 
 
+def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
+    """(original, textual unit, its measurement) for every unit whose input measures;
+    the others are counted as excluded."""
+    for i, raw in enumerate(units):
+        unit, base = _as_text(engine, raw)
+        if base.ok:
+            stats.units += 1
+            yield raw, unit, base
+        else:
+            stats.exclude(f"input {base.status}")
+        if progress:
+            progress(i + 1, None, "units")
+
+
 def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int = 0,
                     variants=("ir", "asm"), progress=None) -> tuple[list[dict], BuildStats]:
     from ..autotune.random_search import random_lists
 
     stats, records = BuildStats(), []
-    for i, raw in enumerate(units):
-        unit, base = _as_text(engine, raw)
-        if not base.ok:
-            stats.exclude(f"input {base.status}")
-            continue
-        stats.units += 1
+    for raw, unit, base in _text_units(units, engine, stats, progress):
         lists = random_lists(seed, unit.hash, 0, lists_per_unit)
         # Each list runs twice: some passes (iroutliner, mergefunc, gvn-sink...) order their
         # work by pointer values, so LLVM itself can give different IR for the same input,
@@ -125,8 +130,6 @@ def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int
                     "completion": EMULATION_ANSWER.format(ir_count=m.ir_instruction_count,
                                                           bin_size=m.binary_size, code=code),
                 })
-        if progress:
-            progress(i + 1, None, "units")
     stats.records = len(records)
     return records, stats
 
@@ -140,12 +143,7 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
     config = AutotuneConfig(budget=budget, seed=seed, insertion=False, validate=validate)
     verifier = Verifier(engine, config) if validate and best is None else None
     stats, records = BuildStats(), []
-    for i, raw in enumerate(units):
-        unit, base = _as_text(engine, raw)
-        if not base.ok:
-            stats.exclude(f"input {base.status}")
-            continue
-        stats.units += 1
+    for raw, unit, base in _text_units(units, engine, stats, progress):
         if best is not None and raw.hash in best:
             passes = best[raw.hash]
         elif best is not None:
@@ -169,21 +167,17 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
             "completion": FLAG_TUNING_ANSWER.format(passes=pipeline, before=base.binary_size,
                                                     after=m.binary_size, code=m.ir),
         })
-        if progress:
-            progress(i + 1, None, "units")
     stats.records = len(records)
     return records, stats
 
 
 def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], BuildStats]:
     stats, records = BuildStats(), []
-    for i, raw in enumerate(units):
-        unit, base = _as_text(engine, raw)
-        m = engine.measure(unit, [OZ], want_ir=True, want_asm=True) if base.ok else base
+    for raw, unit, base in _text_units(units, engine, stats, progress):
+        m = engine.measure(unit, [OZ], want_ir=True, want_asm=True)
         if not m.ok:
             stats.exclude(m.status)
             continue
-        stats.units += 1
         records.append({
             "task": "disasm", "unit": raw.name, "split": split_of(raw.name),
             "passes": [OZ], "pipeline": OZ, "input_ir": base.ir, "output_ir": m.ir,
@@ -193,8 +187,6 @@ def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], B
             "prompt": DISASSEMBLY.format(asm=m.asm),
             "completion": DISASSEMBLY_ANSWER.format(ir=m.ir),  # -Oz IR, lowered = prompt
         })
-        if progress:
-            progress(i + 1, None, "units")
     stats.records = len(records)
     return records, stats
 

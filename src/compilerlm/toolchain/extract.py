@@ -19,8 +19,7 @@ from ..corpus.unit import Unit
 from ..errors import InputError
 from .libllvm import (LINKAGE_AVAILABLE_EXTERNALLY, LINKAGE_EXTERNAL, LINKAGE_INTERNAL,
                       LINKAGE_LINKONCE_ANY, LINKAGE_LINKONCE_ODR, LINKAGE_PRIVATE,
-                      LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR, VISIBILITY_HIDDEN, LibLLVM,
-                      LLVMCallError)
+                      LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR, VISIBILITY_HIDDEN, LibLLVM)
 
 _LOCAL = {LINKAGE_INTERNAL, LINKAGE_PRIVATE}
 _DISCARDABLE = {LINKAGE_LINKONCE_ANY, LINKAGE_LINKONCE_ODR, LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR,
@@ -31,24 +30,20 @@ CLEANUP_PIPELINE = "elim-avail-extern,globaldce,strip-dead-prototypes"
 def defined_functions(unit: Unit) -> list[str]:
     """Names of the functions the unit defines, in module order."""
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
-    try:
-        mod = _parse(llvm, ctx, unit)
-        return [llvm.value_name(f) for f in llvm.functions(mod)
-                if not llvm.lib.LLVMIsDeclaration(f)]
-    finally:
-        llvm.dispose_context(ctx)
+    with llvm.parsed_unit(unit) as mod:
+        _verified(llvm, unit, mod)
+        return _defined(llvm, mod)
 
 
-def _parse(llvm: LibLLVM, ctx: int, unit: Unit) -> int:
-    try:
-        mod = llvm.parse(ctx, unit.ir, name=unit.name)
-    except LLVMCallError as e:
-        raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
+def _defined(llvm: LibLLVM, mod: int) -> list[str]:
+    return [llvm.value_name(f) for f in llvm.functions(mod)
+            if not llvm.lib.LLVMIsDeclaration(f)]
+
+
+def _verified(llvm: LibLLVM, unit: Unit, mod: int) -> None:
     problem = llvm.verify(mod)
     if problem:
         raise InputError(f"{unit.name}: IR fails the verifier: {problem.splitlines()[0]}")
-    return mod
 
 
 def split_functions(unit: Unit, functions: list[str] | None = None,
@@ -56,11 +51,9 @@ def split_functions(unit: Unit, functions: list[str] | None = None,
     """One Unit per defined function (or per name in `functions`), in module order."""
     llvm = LibLLVM.load()
     lib = llvm.lib
-    ctx = llvm.create_context()
-    try:
-        mod = _parse(llvm, ctx, unit)
-        defined = [llvm.value_name(f) for f in llvm.functions(mod)
-                   if not lib.LLVMIsDeclaration(f)]
+    with llvm.parsed_unit(unit) as mod:
+        _verified(llvm, unit, mod)
+        defined = _defined(llvm, mod)
         wanted = defined if functions is None else list(functions)
         missing = sorted(set(wanted) - set(defined))
         if missing:
@@ -98,5 +91,3 @@ def split_functions(unit: Unit, functions: list[str] | None = None,
             finally:
                 llvm.dispose(clone)
         return pieces
-    finally:
-        llvm.dispose_context(ctx)

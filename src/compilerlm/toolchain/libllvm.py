@@ -13,12 +13,13 @@ some pipelines abort the whole process through `report_fatal_error` (e.g. `globa
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 from ctypes import POINTER, byref, c_bool, c_char_p, c_int, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
 
-from ..errors import ToolchainError
+from ..errors import InputError, ToolchainError
 from .locate import find_toolchain
 
 # LLVM-C enum values (llvm-c/TargetMachine.h, llvm-c/Analysis.h, llvm-c/Core.h).
@@ -190,6 +191,24 @@ class LibLLVM:
         if failed:
             raise LLVMCallError(self._take_message(err.value) or "cannot parse IR")
         return mod.value
+
+    @contextlib.contextmanager
+    def parsed(self, data: bytes, name: str = "input"):
+        """The parsed module, in a context of its own that is disposed with the block."""
+        ctx = self.create_context()
+        try:
+            yield self.parse(ctx, data, name=name)
+        finally:
+            self.dispose_context(ctx)
+
+    @contextlib.contextmanager
+    def parsed_unit(self, unit):
+        """`parsed` for a Unit, with a one-line InputError naming it when it does not parse."""
+        try:
+            with self.parsed(unit.ir, name=unit.name) as mod:
+                yield mod
+        except LLVMCallError as e:
+            raise InputError(f"{unit.name}: IR does not parse: {str(e).splitlines()[0]}") from e
 
     def clone(self, mod: int) -> int:
         return self.lib.LLVMCloneModule(mod)

@@ -81,11 +81,8 @@ def _count_and_hash(bitcode: bytes) -> tuple[int | None, str | None]:
     from .libllvm import LibLLVM, LLVMCallError
 
     llvm = LibLLVM.load()
-    ctx = llvm.create_context()
     try:
-        mod = llvm.parse(ctx, bitcode)
-        return llvm.instruction_count(mod), hash_bytes(llvm.bitcode(mod))
+        with llvm.parsed(bitcode) as mod:
+            return llvm.instruction_count(mod), hash_bytes(llvm.bitcode(mod))
     except LLVMCallError:
         return None, None
-    finally:
-        llvm.dispose_context(ctx)
