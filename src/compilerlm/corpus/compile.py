@@ -163,9 +163,15 @@ def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
 
     GCC-only flags that clang rejects are dropped one by one (and reported in no error)."""
     flags = list(cmd.flags)
+    # The file as seen from the build directory: the IR (source_filename, __FILE__) then does
+    # not depend on where the project is checked out, so its hash is the same everywhere.
+    try:
+        source = Path(cmd.file).relative_to(cmd.directory)
+    except ValueError:
+        source = Path(cmd.file)
     for _ in range(8):
         try:
-            ir = compile_to_ir(cmd.file, style=style, target=target,
+            ir = compile_to_ir(source, style=style, target=target,
                                extra_flags=("-Qunused-arguments",
                                             "-Wno-unknown-warning-option", *flags),
                                cwd=str(cmd.directory))
