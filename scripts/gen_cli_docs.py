@@ -14,11 +14,14 @@ def render() -> str:
            "do not edit by hand.", ""]
     ctx = click.Context(cli, info_name="compilerlm", terminal_width=100)
     out += ["```", cli.get_help(ctx), "```", ""]
+    def section(cmd, name):
+        sub = click.Context(cmd, info_name=name, parent=None, terminal_width=100)
+        out.extend([f"## {name}", "", "```", cmd.get_help(sub), "```", ""])
+        for child in sorted(getattr(cmd, "commands", {})):  # groups: each subcommand too
+            section(cmd.commands[child], f"{name} {child}")
+
     for name in sorted(cli.commands):
-        cmd = cli.commands[name]
-        sub = click.Context(cmd, info_name=f"compilerlm {name}", parent=None,
-                            terminal_width=100)
-        out += [f"## compilerlm {name}", "", "```", cmd.get_help(sub), "```", ""]
+        section(cli.commands[name], f"compilerlm {name}")
     return "\n".join(out)
 
 

@@ -57,11 +57,18 @@ def test_stored_best_lists_reproduce_their_sizes(tuned, tmp_path):
     assert json.loads(out.stdout)["binary_size"] == r["best_binary_size"]
 
 
-def test_oz_lists_stand_for_clang_oz_on_every_bundled_program(engine, units):
-    """min(default<Oz>, default<Oz>,slp-vectorizer) is clang -Oz's size: never worse than -Oz."""
+def test_oz_lists_stand_for_clang_oz_on_the_bundled_programs(engine, units):
+    """min(default<Oz>, default<Oz>,slp-vectorizer) is clang -Oz's size on every bundled
+    program but one: on events.cpp (std::priority_queue, std::map) the textual pipeline is
+    0.4 % larger (9,380 against 9,345 bytes), which is why results are compared with clang -Oz
+    itself and the flag tuner's fallback is clang -Oz, not a pass list."""
     for name, unit in units.items():
         sizes = [engine.measure(unit, lst).binary_size for lst in OZ_LISTS]
-        assert min(sizes) == engine.oz_baseline(unit).binary_size, name
+        oz = engine.oz_baseline(unit).binary_size
+        if name == "events.cpp":
+            assert oz < min(sizes) <= oz * 1.01
+        else:
+            assert min(sizes) == oz, name
 
 
 def _sizes_of(engine, unit):
@@ -172,3 +179,18 @@ def test_local_workers_and_a_local_ray_cluster_agree(tmp_path):
         ray.shutdown()
     assert got == expected
     assert len(set(pids)) >= 2 and os.getpid() not in pids  # real worker processes
+
+
+@pytest.mark.parametrize("strategy", ["random", "evolve"])
+def test_a_unit_that_defines_nothing_is_a_record_not_a_crash(tmp_path, strategy):
+    """Real corpora have such files (pycryptodome's cast5.c only declares): every list is
+    `invalid_input`, and the run goes on to the next unit."""
+    empty = tmp_path / "decls.c"
+    empty.write_text("int f(int);\nextern int g;\n")
+    r = run_cli("autotune", empty, EXAMPLES / "globals.c", "--budget", "6", "--strategy",
+                strategy, "--no-minimize", "--db", tmp_path / "t.sqlite", "--json")
+    assert r.returncode == 0, r.stderr
+    records = json.loads(r.stdout)["programs"]
+    assert len(records) == 2
+    first = next(x for x in records if x["input"].endswith("decls.c"))
+    assert first["best_binary_size"] is None and first["improvement_pct"] is None

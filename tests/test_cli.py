@@ -9,7 +9,7 @@ import pytest
 from compilerlm.toolchain.elf import object_size
 from compilerlm.toolchain.locate import find_toolchain
 
-from conftest import DATA, EXAMPLES, run_cli
+from conftest import BUNDLED, DATA, EXAMPLES, run_cli
 
 SIZE_KEYS = {"status", "passes", "ir_instruction_count", "binary_size", "text_size",
              "data_size", "oz_binary_size"}
@@ -41,7 +41,7 @@ def test_size_of_a_directory_has_units_and_totals():
     r = run_cli("size", EXAMPLES, "-p", "default<Oz>", "--json", "--workers", "2")
     doc = json.loads(r.stdout)
     assert r.returncode == 0
-    assert len(doc["units"]) == doc["totals"]["units"] == 11
+    assert len(doc["units"]) == doc["totals"]["units"] == len(BUNDLED)
     assert doc["totals"]["oz_binary_size"] == sum(u["oz_binary_size"] for u in doc["units"])
 
 
@@ -141,7 +141,7 @@ def test_ir_writes_text_bitcode_and_directories(tmp_path):
     assert "minsize" in ll.read_text() and bc.read_bytes()[:2] == b"BC"
     out = tmp_path / "all"
     doc = json.loads(run_cli("ir", EXAMPLES, "-o", out, "--json").stdout)
-    assert len(doc["outputs"]) == 11 == len(list(out.glob("*.ll")))
+    assert len(doc["outputs"]) == len(BUNDLED) == len(list(out.glob("*.ll")))
     split = tmp_path / "split"
     doc = json.loads(run_cli("ir", EXAMPLES / "fnptr.c", "-o", split, "--split-functions",
                              "--json").stdout)

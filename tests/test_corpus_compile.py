@@ -110,3 +110,38 @@ def test_the_same_file_gives_the_same_ir_whatever_the_path(tmp_path, monkeypatch
     relative = load_unit("examples/switch.c")
     assert here.hash == relative.hash
     assert 'source_filename = "switch.c"' in _text(here)
+
+
+def test_capture_records_the_ir_of_a_real_build(tmp_path):
+    """`corpus capture` runs the project's own build (make, with its CC/CXX and flags) and
+    collects the IR of every C/C++ file it compiled; the build's outputs are real."""
+    import json
+    import subprocess
+
+    from conftest import run_cli
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "b.h").write_text('#ifdef __cplusplus\nextern "C"\n#endif\nint twice(int x);\n')
+    (proj / "a.c").write_text('#include "b.h"\nint twice(int x) { return 2 * x; }\n')
+    (proj / "main.cpp").write_text('#include <cstdio>\n#include "b.h"\n'
+                                   'int main() { std::printf("%d\\n", twice(21)); }\n')
+    (proj / "Makefile").write_text(
+        "prog: a.o main.o\n\t$(CXX) -o $@ a.o main.o\n"
+        "a.o: a.c\n\t$(CC) -O2 -Wall -c a.c -o a.o\n"
+        "main.o: main.cpp\n\t$(CXX) -O2 -I. -c main.cpp -o main.o\n")
+    r = run_cli("corpus", "capture", "-o", tmp_path / "corpus", "-C", proj, "--json",
+                "--", "make")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["added"] == 2 and summary["capture_errors"] == 0
+    names = sorted(json.loads(x)["name"] for x in
+                   (tmp_path / "corpus" / "corpus.jsonl").read_text().splitlines())
+    assert names == [str(proj / "a.c"), str(proj / "main.cpp")]
+    assert subprocess.run([proj / "prog"], capture_output=True, text=True).stdout == "42\n"
+    # A failing build is an error (one line), and what was captured stays in the spool.
+    (proj / "a.c").write_text("int broken(\n")
+    (proj / "a.o").unlink()
+    r = run_cli("corpus", "capture", "-o", tmp_path / "corpus", "-C", proj, "--", "make")
+    assert r.returncode != 0 and "the build failed" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -315,9 +315,11 @@ def _tune_options(f):
 @click.option("--budget", type=click.IntRange(1, None), default=300, show_default=True,
               help="Search evaluations per program (the paper averaged 4,877).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--strategy", type=click.Choice(["random", "evolve"]), default="random",
-              show_default=True, help="random: the paper's search; evolve: evolutionary search "
-                                      "from the -Oz lists (measured worse once verified).")
+@click.option("--strategy", type=click.Choice(["random", "evolve", "coreset"]),
+              default="random", show_default=True,
+              help="random: the paper's search; evolve: evolutionary search from the -Oz "
+                   "lists; coreset: the flag-tuning model's best coreset lists for the "
+                   "program, then evolution from them (docs/autotune.md compares them).")
 @click.option("--no-validate", is_flag=True, help="Raw search: no PassListEval check.")
 @click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
               help="PassListEval suites for validation (as in `passlisteval`).")
@@ -476,6 +478,44 @@ def corpus_build(inputs, out, provenance, licence, split_functions, as_json):
         stdout.print(f"{summary['added']} units added ({summary['duplicates']} duplicates "
                      f"skipped); corpus: {summary['units']} units, {summary['functions']} "
                      f"functions, {summary['ir_instructions']} IR instructions")
+
+
+@corpus.command("capture", context_settings={"ignore_unknown_options": True})
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--provenance", default="", help="Where the code comes from (name, version, URL).")
+@click.option("--licence", default="", help="The code's licence, when known.")
+@click.option("--split-functions", is_flag=True, help="One unit per defined function.")
+@click.option("-C", "--directory", "build_dir", type=click.Path(exists=True, file_okay=False),
+              default=None, help="Run the build here.")
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+@json_option
+def corpus_capture(out, provenance, licence, split_functions, build_dir, command, as_json):
+    """Run a build (after --) with CC/CXX set to capturing wrappers; add its IR to a corpus.
+
+    Example: compilerlm corpus capture -o corpus -- make -j2. The build runs unchanged (its
+    own compiler does the work); each C/C++ file it compiles is also turned into IR with the
+    build's flags. IR is spooled in OUT/.capture, so a rerun after an interrupted build adds
+    what is new."""
+    from .corpus.capture import capture_errors, run_captured_build, spooled_units
+    from .corpus.corpus import build_corpus
+
+    spool = Path(out) / ".capture"
+    rc = run_captured_build(list(command), spool, cwd=build_dir)
+    if rc != 0:
+        raise CommandFailed(f"the build failed (exit status {rc}); IR captured so far is "
+                            f"in {spool}")
+    summary = build_corpus(spooled_units(spool), out, provenance=provenance, licence=licence,
+                           split_functions=split_functions)
+    errors = capture_errors(spool)
+    summary = {**summary, "capture_errors": len(errors), "errors": errors[:20]}
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"build finished; {summary['added']} units added ({summary['duplicates']}"
+                     f" duplicates skipped, {len(errors)} files not captured); corpus: "
+                     f"{summary['units']} units, {summary['ir_instructions']} IR instructions")
+        for e in errors[:5]:
+            stderr.print(f"not captured: {e['file']}: {e['error']}")
 
 
 @corpus.command("stats")
@@ -650,6 +690,10 @@ def doctor(as_json):
         raise CommandFailed(f"{failed[0].name}: {failed[0].detail}")
 
 
+# optimize, eval flagtune and train-predictor live with the flag-tuning code.
+from .flagtune import commands as _flagtune_commands  # noqa: E402,F401  (registers them)
+
+
 # -- entry point ------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -661,8 +705,11 @@ def main(argv=None) -> int:
     except click.Abort:
         stderr.print("aborted")
         return 130
-    except click.ClickException as e:
-        e.show()
+    except click.ClickException as e:  # usage errors: one line too
+        message = " ".join(e.format_message().split())
+        if as_json:
+            click.echo(json.dumps({"error": message}))
+        click.echo(f"error: {message}", err=True)
         return e.exit_code
     except KeyboardInterrupt:
         stderr.print("interrupted")
@@ -686,4 +733,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m compilerlm.cli`: go through the imported module, on whose command group
+    # the flag-tuning commands registered themselves (this file is also `__main__` here).
+    from compilerlm.cli import main as _main
+    sys.exit(_main())

@@ -37,7 +37,7 @@ from .random_search import MAX_LENGTH, random_list, random_lists
 from .store import AutotuneStore
 
 OZ_LISTS = (["default<Oz>"], ["default<Oz>", "slp-vectorizer"])
-STRATEGIES = ("random", "evolve")
+STRATEGIES = ("random", "evolve", "coreset")
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,18 @@ def _mutate(rng: random.Random, parent: list[str], other: list[str], space: list
 
 
 def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
-                  population: int = 16, offspring: int = 16) -> dict[tuple, int]:
-    """Elitist (mu + lambda) evolution from the -Oz lists and random lists.
+                  population: int = 16, offspring: int = 16,
+                  initial: list[list[str]] | None = None) -> dict[tuple, int]:
+    """Elitist (mu + lambda) evolution from the -Oz lists and random lists (or `initial`).
 
     Starting next to -Oz puts the whole budget where the winners are: random lists of up to
     50 passes are mostly far larger than -Oz."""
     rng = random.Random(f"evolve:{config.seed}:{ev.unit.hash}")
     space = [p.name for p in search_space()]
     spent = 0
-    initial = [random_list(rng, space, 10) for _ in range(min(population, config.budget))]
+    if initial is None:
+        initial = [random_list(rng, space, 10) for _ in range(min(population, config.budget))]
+    initial = initial[:config.budget]
     sizes = ev.sizes(initial, "search")
     spent += len(initial)
     for lst, size in zip(initial, sizes):
@@ -141,6 +144,8 @@ def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
             found[tuple(lst)] = min(size, found.get(tuple(lst), size))
     while spent < config.budget:
         parents = _rank(found)[:population]
+        if not parents:
+            break  # no list compiles (a unit that defines nothing): nothing to evolve from
         n = min(offspring, config.budget - spent)
         children = []
         for _ in range(n):
@@ -154,12 +159,33 @@ def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
     return found
 
 
+def search_coreset(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int]
+                   ) -> dict[tuple, int]:
+    """The default flag-tuning model's most promising coreset lists for this unit (a third of
+    the budget, at most 32), then evolution from the best of them for the rest.
+
+    The model (flagtune/) ranks its coreset (verified winners of a real-code corpus and lists
+    one pass away from -Oz) by the unit's features, so the search starts from lists that
+    already work on similar code, instead of from random ones."""
+    from ..flagtune.predictor import Predictor
+
+    n = min(32, max(1, config.budget // 3))
+    start = Predictor.load().propose(ev.unit, n).lists
+    return search_evolve(ev, config, found, initial=start)
+
+
 # -- verification ------------------------------------------------------------------------
 
 def own_program(unit: Unit) -> Program | None:
-    """The unit's own program, when it came from a C/C++ file that defines main()."""
+    """The unit's own program, when it came from a C/C++ file that defines main(): run with
+    the inputs and expected output a `benchmark.json` beside it gives, else without arguments
+    against its own -O0 build."""
     if not unit.source or not re.search(r"\bint\s+main\s*\(", _read(unit.source)):
         return None
+    from ..flagtune.bench import benchmark_program
+    bench = benchmark_program(unit.source)
+    if bench is not None:
+        return bench
     language = "c++" if unit.source.endswith((".cc", ".cpp", ".cxx")) else "c"
     return Program(uri=f"self/{unit.name}", source=_read(unit.source), language=language,
                    link_flags=("-lm",))
@@ -185,9 +211,11 @@ class Verifier:
             self.skipped += s
         self.check_program = config.check_program
 
-    def check(self, passes: list[str], unit: Unit):
+    def check(self, passes: list[str], unit: Unit, program: Program | None = None):
+        """PassListEval's verdict on the suites plus the unit's program: `program` when given
+        (a user's own run), else the unit's own main() when it has one."""
         programs = list(self.programs)
-        own = own_program(unit) if self.check_program else None
+        own = program or (own_program(unit) if self.check_program else None)
         if own is not None:
             programs.append(own)
         return self.checker.check(passes, programs, fail_fast=True)
@@ -203,7 +231,7 @@ def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
     for lst, size in zip(OZ_LISTS, ev.sizes([list(x) for x in OZ_LISTS], "baseline")):
         if size is not None:
             found[tuple(lst)] = size
-    strategies = {"random": search_random, "evolve": search_evolve}
+    strategies = {"random": search_random, "evolve": search_evolve, "coreset": search_coreset}
     if config.strategy not in strategies:
         raise ValueError(f"unknown strategy {config.strategy!r}; choose from {STRATEGIES}")
     strategies[config.strategy](ev, config, found)
@@ -244,7 +272,7 @@ def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
         best, best_size, validated = passes, size, verifier is not None
         break
     if best is None:  # nothing passed: keep the -Oz list (never worse than textual -Oz)
-        best, best_size = list(OZ_LISTS[0]), found.get(OZ_LISTS[0])
+        best, best_size = list(OZ_LISTS[0]), found.get(tuple(OZ_LISTS[0]))
     oz_size = oz.binary_size
     return {
         "input": unit.name,

@@ -34,6 +34,7 @@ LINKAGE_AVAILABLE_EXTERNALLY = 1
 LINKAGE_LINKONCE_ANY, LINKAGE_LINKONCE_ODR = 2, 3
 LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR = 5, 6
 LINKAGE_INTERNAL, LINKAGE_PRIVATE = 8, 9
+LINKAGES_ODR = (2, 3, 5, 6)  # linkonce, linkonce_odr, weak, weak_odr
 VISIBILITY_HIDDEN = 1
 
 FATAL_ERROR_HANDLER = ctypes.CFUNCTYPE(None, c_char_p)
@@ -81,6 +82,7 @@ _SIGNATURES = {
     "LLVMGetNextBasicBlock": (c_void_p, [c_void_p]),
     "LLVMGetFirstInstruction": (c_void_p, [c_void_p]),
     "LLVMGetNextInstruction": (c_void_p, [c_void_p]),
+    "LLVMGetInstructionOpcode": (c_int, [c_void_p]),
     "LLVMGetValueName2": (c_void_p, [c_void_p, POINTER(c_size_t)]),
     "LLVMGetLinkage": (c_int, [c_void_p]),
     "LLVMSetLinkage": (None, [c_void_p, c_int]),
@@ -315,6 +317,37 @@ class LibLLVM:
                     i = next_i(i)
                 bb = next_bb(bb)
         return count
+
+    def opcode_histogram(self, mod: int) -> dict[str, int]:
+        """Per function body: instructions by LLVM-C opcode number, plus block and function
+        counts (the raw material of Autophase-style program features)."""
+        lib = self.lib
+        first_bb, next_bb = lib.LLVMGetFirstBasicBlock, lib.LLVMGetNextBasicBlock
+        first_i, next_i = lib.LLVMGetFirstInstruction, lib.LLVMGetNextInstruction
+        opcode = lib.LLVMGetInstructionOpcode
+        counts: dict[str, int] = {"functions": 0, "declarations": 0, "blocks": 0,
+                                  "internal_functions": 0, "odr_functions": 0, "globals": 0}
+        for f in self.functions(mod):
+            if lib.LLVMIsDeclaration(f):
+                counts["declarations"] += 1
+                continue
+            counts["functions"] += 1
+            linkage = lib.LLVMGetLinkage(f)
+            if linkage in (LINKAGE_INTERNAL, LINKAGE_PRIVATE):
+                counts["internal_functions"] += 1
+            elif linkage in LINKAGES_ODR:  # C++ inline functions and templates
+                counts["odr_functions"] += 1
+            bb = first_bb(f)
+            while bb:
+                counts["blocks"] += 1
+                i = first_i(bb)
+                while i:
+                    key = f"op{opcode(i)}"
+                    counts[key] = counts.get(key, 0) + 1
+                    i = next_i(i)
+                bb = next_bb(bb)
+        counts["globals"] = sum(1 for _ in self.global_variables(mod))
+        return counts
 
     def defined_function_count(self, mod: int) -> int:
         return sum(1 for f in self.functions(mod) if not self.lib.LLVMIsDeclaration(f))

@@ -1,0 +1,240 @@
+"""`compilerlm optimize`, `compilerlm eval flagtune` and `compilerlm train-predictor`."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..cli import (_display_path, _fmt, cli, json_option, make_engine, print_json, stderr,
+                   stdout)
+from ..errors import InputError
+
+
+def _flagtune_options(f):
+    f = click.option("--model", "model_spec", default="default", show_default=True,
+                     help="default | top1 | oz | autotune:DB | MODEL.json.gz | hf:PATH | "
+                          "openai:URL")(f)
+    f = click.option("--no-validate", is_flag=True,
+                     help="Skip PassListEval (and the program's own run).")(f)
+    f = click.option("--validate", "suites", multiple=True, default=("builtin",),
+                     show_default=True, metavar="SUITE",
+                     help="PassListEval suites a list must pass (as in `passlisteval`).")(f)
+    f = click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True,
+                     help="LLVM worker processes.")(f)
+    f = click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0,
+                     show_default=True, help="Seconds per evaluation.")(f)
+    f = click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, help="SQLite result cache (default: ~/.cache/compilerlm).")(f)
+    return f
+
+
+def _verifier(engine, no_validate, suites):
+    from ..autotune.search import AutotuneConfig, Verifier
+    return None if no_validate else Verifier(engine, AutotuneConfig(suites=tuple(suites)))
+
+
+def _totals(records) -> dict:
+    from .evaluate import improvement
+    size = sum(r["binary_size"] for r in records)
+    oz = sum(r["oz_binary_size"] for r in records)
+    return {"units": len(records), "binary_size": size, "oz_binary_size": oz,
+            **improvement([(r["binary_size"], r["oz_binary_size"]) for r in records]),
+            "fallbacks": sum(r["fallback"] for r in records),
+            "compilations": sum(r["compilations"] for r in records)}
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the result: an object file (.o), or IR for .ll/.bc; a directory "
+                   "when INPUT holds several units.")
+@click.option("--budget", type=click.IntRange(1, None), default=5, show_default=True,
+              help="Compilations per unit, the -Oz fallback included (K = 1: the model's "
+                   "list alone, no fallback; K = 2: its best list plus -Oz).")
+@click.option("--check-run", "check_run", default=None, metavar="ARGS",
+              help="INPUT is a program: run it with these arguments (split like a shell "
+                   "line, no shell) and keep a list only when it behaves like its -O2 build.")
+@click.option("--check-command", default=None,
+              help="INPUT is a program: this command decides whether the optimised binary "
+                   "behaves (its path is appended; exit 0 passes).")
+@click.option("--expect-output", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="With --check-run: the output the program must print.")
+@_flagtune_options
+@json_option
+def optimize(input_path, output, budget, check_run, check_command, expect_output, model_spec,
+             no_validate, suites, workers, timeout, cache_path, as_json):
+    """Choose a pass list for a program and write the smaller object (never larger than -Oz).
+
+    INPUT is a C/C++ source or IR file, a directory, or a compile_commands.json (each unit
+    gets its own list). The model proposes K - 1 lists; each is compiled, checked with
+    PassListEval (and the program's own run), and the smallest accepted one wins over -Oz."""
+    from ..corpus.compile import iter_units
+    from ..corpus.writer import output_name
+    from ..passlisteval import user_program
+    from ..progress import progress_bar
+    from .models import resolve_model
+    from .tuning import tune_unit, write_output
+
+    model = resolve_model(model_spec)
+    units = list(iter_units([input_path]))
+    program = None
+    if check_run is not None or check_command or expect_output:
+        if len(units) != 1 or not str(input_path).endswith((".c", ".cc", ".cpp", ".cxx")):
+            raise InputError("--check-run/--check-command need one C/C++ program as INPUT")
+        program = user_program(input_path, shlex.split(check_run or ""),
+                               expect_output.read_bytes() if expect_output else None,
+                               tuple(shlex.split(check_command)) if check_command else ())
+    many = len(units) > 1 or Path(input_path).is_dir() or str(input_path).endswith(".json")
+    if output is not None and many:
+        output.mkdir(parents=True, exist_ok=True)
+    records = []
+    with make_engine(workers, timeout, None, cache_path, False) as engine, \
+            progress_bar(enabled=not as_json) as bar:
+        verifier = _verifier(engine, no_validate, suites)
+        for i, unit in enumerate(units):
+            outcome = tune_unit(unit, model, engine, budget, verifier, program)
+            record = outcome.record()
+            if output is not None:
+                target = output / output_name(unit, ".o") if many else output
+                write_output(outcome, engine, target)
+                record["output"] = str(target)
+            records.append(record)
+            bar(i + 1, len(units), "units optimised")
+    data = records[0] if not many else {"units": records, "totals": _totals(records)}
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"optimize (model {model.name}, K = {budget})", title_justify="left")
+    for col in ("unit", "-Oz", "result", "gain %", "list", "checked"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(_display_path(r["input"]), _fmt(r["oz_binary_size"]),
+                      _fmt(r["binary_size"]), f"{r['improvement_pct']:+.2f}",
+                      "-Oz (fallback)" if r["fallback"] else r["pipeline"],
+                      "yes" if r["validated"] else "no")
+    stdout.print(table)
+    if many:
+        t = _totals(records)
+        stdout.print(f"whole program: {t['binary_size']} bytes against {t['oz_binary_size']} "
+                     f"at -Oz ({t['improvement_total_pct']:+.2f} %), {t['fallbacks']} "
+                     f"fallbacks, {t['compilations']} compilations")
+    if output is not None:
+        stderr.print(f"wrote {output}")
+
+
+@cli.group("eval")
+def eval_group():
+    """Evaluate models on the paper's metrics."""
+
+
+@eval_group.command("flagtune")
+@click.argument("inputs", nargs=-1)
+@click.option("--budget", type=click.IntRange(1, None), default=2, show_default=True,
+              help="Compilations per unit, the -Oz fallback included.")
+@click.option("--autotune-db", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Autotuner store for the same units: report the share of its gain.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write an HTML report with plots here.")
+@_flagtune_options
+@json_option
+def eval_flagtune(inputs, budget, autotune_db, html_path, model_spec, no_validate, suites,
+                  workers, timeout, cache_path, as_json):
+    """Improvement over -Oz of a model's lists, zero-shot and with -Oz fallback.
+
+    INPUTS are files or directories (searched recursively for .c/.cc/.cpp/.ll/.bc); without
+    INPUTS, the bundled benchmark, whose programs are run on their inputs."""
+    from ..corpus.compile import iter_units
+    from ..progress import progress_bar
+    from .bench import bundled_dir
+    from .evaluate import evaluate
+    from .models import resolve_model
+    from .report import write_report
+
+    model = resolve_model(model_spec)
+    units = list(iter_units(inputs or [bundled_dir()]))
+    with make_engine(workers, timeout, None, cache_path, False) as engine, \
+            progress_bar(enabled=not as_json) as bar:
+        result = evaluate(units, model, engine, budget, validate=not no_validate,
+                          suites=suites, autotune_db=autotune_db, progress=bar)
+    if html_path:
+        write_report(result, html_path)
+        stderr.print(f"wrote {html_path}")
+    if as_json:
+        print_json(result)
+        return
+    _print_eval(result)
+
+
+def _print_eval(result) -> None:
+    table = Table(title=f"eval flagtune: model {result['model']}, K = {result['budget']}, "
+                        f"{result['units']} units ({result['skipped']} skipped)",
+                  title_justify="left")
+    for col in ("", "numbers", "total %", "geomean %", "better %", "worse %", "of autotuner %"):
+        table.add_column(col)
+    for name in ("zero_shot", "with_fallback"):
+        for kind, d in (("verified", result[name]), ("unverified", result[name]["unverified"])):
+            share = result[name].get("autotuner_share_pct") if kind == "verified" else None
+            table.add_row(name.replace("_", " "), kind,
+                          *[_fmt(d[k]) for k in ("improvement_total_pct",
+                                                 "improvement_geomean_pct", "better_pct",
+                                                 "worse_pct")], _fmt(share))
+    stdout.print(table)
+    stdout.print(f"{result['compilations_per_unit']} compilations per unit, inference "
+                 f"{result['inference_ms_per_unit']} ms per unit"
+                 + (f", MAPE of predicted sizes {result['mape_pct']} %"
+                    if "mape_pct" in result else ""))
+
+
+@cli.command("train-predictor")
+@click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Autotuner store(s) with verified results on the training corpus.")
+@click.option("--table", "table", default=None, metavar="MODEL",
+              help="Refit from the training table a model file carries ('default': the "
+                   "shipped one) instead of from stores.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Model file to write (.json.gz).")
+@click.option("--sample", "sample_size", type=click.IntRange(1, None), default=40,
+              show_default=True, help="Training units on which candidate lists are screened "
+                                      "and the coreset is picked.")
+@click.option("--lists", type=click.IntRange(2, None), default=64, show_default=True,
+              help="Coreset size: lists measured on every training unit.")
+@click.option("--no-screen", is_flag=True, help="No lists one pass away from -Oz.")
+@click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)
+@click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0, show_default=True)
+@json_option
+def train_predictor(dbs, table, output, sample_size, lists, no_screen, workers, timeout,
+                    as_json):
+    """Train the flag-tuning model from autotuner labels (see docs/flagtune.md)."""
+    from ..progress import progress_bar
+    from .predictor import Predictor
+    from .train import refit, train_from_stores
+
+    command = "compilerlm train-predictor " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    if bool(dbs) == bool(table):
+        raise InputError("give either --db STORE (repeatable) or --table MODEL")
+    if table:
+        model = refit(Predictor.load(None if table == "default" else table), command)
+    else:
+        # The stores double as the engine cache, so an interrupted training resumes.
+        with make_engine(workers, timeout, None, Path(dbs[0]), False) as engine, \
+                progress_bar(enabled=not as_json) as bar:
+            model = train_from_stores([Path(d) for d in dbs], engine, bar, command,
+                                      sample_size=sample_size, lists=lists,
+                                      screen=not no_screen)
+    model.save(output)
+    summary = {"output": str(output), "k": model.k, "units": len(model.unit_names),
+               "lists": len(model.lists), "top1": model.top1,
+               "leave_one_out_geomean_gain_pct": model.meta["leave_one_out_geomean_gain_pct"],
+               "bytes": output.stat().st_size}
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"wrote {output} ({summary['bytes']} bytes): {summary['units']} training "
+                     f"units, {summary['lists']} lists, k = {model.k}")
+        for n, g in summary["leave_one_out_geomean_gain_pct"].items():
+            stdout.print(f"  leave-one-out, best of first {n.split('_')[-1]} lists + -Oz: "
+                         f"{g:+.2f} % geomean")

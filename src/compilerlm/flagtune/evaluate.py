@@ -1,0 +1,126 @@
+"""The flag-tuning evaluation harness: the paper's metrics, verified and unverified.
+
+For every unit (files and directories searched recursively for .c/.cc/.cpp/.ll/.bc; units
+whose -Oz object is empty are skipped and counted) the model proposes lists under the budget
+(tuning.py) and the harness reports, over all units:
+
+- `zero_shot`: the first list alone; `with_fallback`: the best of the K compilations,
+  clang -Oz included;
+- each as improvement over -Oz by total size, 100 x (1 - sum(size) / sum(-Oz)), and by the
+  geomean of per-unit ratios, 100 x (1 - geomean(size / -Oz)), plus the share of units better
+  and worse than -Oz (all in percent);
+- verified (the top-level numbers: a list PassListEval or the unit's own run rejects counts at
+  the -Oz size) and `unverified` (raw sizes);
+- `autotuner_share_pct` when an autotuner store for the same units is given (model gain /
+  autotuner gain, by total bytes saved), `mape_pct` of the predicted sizes when the model
+  predicts them, and inference time per unit.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ..autotune.search import AutotuneConfig, Verifier
+from ..corpus.unit import Unit
+from ..toolchain.engine import Engine
+from .models import AutotuneModel
+from .tuning import tune_unit
+
+
+def improvement(pairs: list[tuple[int, int]]) -> dict:
+    """(size, -Oz size) pairs -> the paper's aggregate numbers, in percent."""
+    pairs = [(s, oz) for s, oz in pairs if oz]
+    if not pairs:
+        return {"improvement_total_pct": None, "improvement_geomean_pct": None,
+                "better_pct": None, "worse_pct": None}
+    total = 1 - sum(s for s, _ in pairs) / sum(oz for _, oz in pairs)
+    geo = 1 - math.exp(sum(math.log(max(s, 1) / oz) for s, oz in pairs) / len(pairs))
+    return {"improvement_total_pct": round(100 * total, 4),
+            "improvement_geomean_pct": round(100 * geo, 4),
+            "better_pct": round(100 * sum(s < oz for s, oz in pairs) / len(pairs), 2),
+            "worse_pct": round(100 * sum(s > oz for s, oz in pairs) / len(pairs), 2)}
+
+
+def evaluate(units: list[Unit], model, engine: Engine, budget: int = 2,
+             validate: bool = True, suites=("builtin",), autotune_db: str | None = None,
+             progress=None) -> dict:
+    verifier = Verifier(engine, AutotuneConfig(suites=tuple(suites))) if validate else None
+    reference = AutotuneModel(autotune_db) if autotune_db else None
+    per_unit, skipped = [], []
+    start = time.perf_counter()
+    for i, unit in enumerate(units):
+        oz = engine.oz_baseline(unit)
+        if not oz.ok or not oz.binary_size:
+            skipped.append({"input": unit.name, "reason": oz.error or "empty -Oz object"})
+        else:
+            o = tune_unit(unit, model, engine, budget, verifier)
+            row = {"input": unit.name, "oz_binary_size": o.oz_binary_size,
+                   "zero_shot_size": o.zero_shot_verified_size,
+                   "with_fallback_size": o.binary_size,
+                   "unverified_zero_shot_size": o.raw_zero_shot_size
+                   if o.raw_zero_shot_size is not None else o.oz_binary_size,
+                   "unverified_with_fallback_size": o.raw_best_size,
+                   "fallback": o.fallback, "compilations": o.compilations,
+                   "first_list": o.candidates[0].passes if o.candidates else None,
+                   "first_list_rejected": o.candidates[0].reason if o.candidates else None,
+                   "chosen_list": o.chosen.passes if o.chosen else None,
+                   "predicted_ratio": o.candidates[0].predicted_ratio if o.candidates else None,
+                   "inference_ms": round(o.proposal.inference_ms, 3),
+                   "note": o.proposal.note}
+            if reference is not None:
+                r = reference.records.get(unit.hash)
+                row["autotuner_size"] = min(r["best_binary_size"], o.oz_binary_size) \
+                    if r else None
+            per_unit.append(row)
+        if progress:
+            progress(i + 1, len(units), "units evaluated")
+    return summarize(per_unit, skipped, model.name, budget, validate, suites,
+                     time.perf_counter() - start)
+
+
+def summarize(per_unit, skipped, model_name, budget, validate, suites, seconds) -> dict:
+    def agg(key):
+        return improvement([(r[key], r["oz_binary_size"]) for r in per_unit])
+
+    result = {
+        "model": model_name,
+        "budget": budget,
+        "validated": validate,
+        "suites": list(suites) if validate else [],
+        "units": len(per_unit),
+        "skipped": len(skipped),
+        "skipped_units": skipped,
+        "compilations_per_unit": round(sum(r["compilations"] for r in per_unit)
+                                       / len(per_unit), 3) if per_unit else None,
+        "zero_shot": {**agg("zero_shot_size"),
+                      "unverified": agg("unverified_zero_shot_size")},
+        "with_fallback": {**agg("with_fallback_size"),
+                          "unverified": agg("unverified_with_fallback_size")},
+        "fallback_used_pct": round(100 * sum(r["fallback"] for r in per_unit)
+                                   / len(per_unit), 2) if per_unit else None,
+        "first_list_rejected_pct": round(100 * sum(bool(r["first_list_rejected"])
+                                                   for r in per_unit) / len(per_unit), 2)
+        if per_unit else None,
+        "inference_ms_per_unit": round(sum(r["inference_ms"] for r in per_unit)
+                                       / len(per_unit), 3) if per_unit else None,
+        "seconds": round(seconds, 2),
+    }
+    predicted = [r for r in per_unit if r["predicted_ratio"] is not None
+                 and r["unverified_zero_shot_size"]]
+    if predicted:
+        result["mape_pct"] = round(100 * sum(
+            abs(r["predicted_ratio"] * r["oz_binary_size"] - r["unverified_zero_shot_size"])
+            / r["unverified_zero_shot_size"] for r in predicted) / len(predicted), 3)
+    with_ref = [r for r in per_unit if r.get("autotuner_size") is not None]
+    if with_ref:
+        gain = sum(r["oz_binary_size"] - r["autotuner_size"] for r in with_ref)
+        result["autotuner"] = {"units": len(with_ref),
+                               **improvement([(r["autotuner_size"], r["oz_binary_size"])
+                                              for r in with_ref])}
+        for key, name in (("zero_shot_size", "zero_shot"),
+                          ("with_fallback_size", "with_fallback")):
+            mine = sum(r["oz_binary_size"] - r[key] for r in with_ref)
+            result[name]["autotuner_share_pct"] = round(100 * mine / gain, 2) if gain else None
+    result["per_unit"] = per_unit
+    return result
