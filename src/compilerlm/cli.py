@@ -690,8 +690,15 @@ def doctor(as_json):
         raise CommandFailed(f"{failed[0].name}: {failed[0].detail}")
 
 
-# optimize, eval flagtune and train-predictor live with the flag-tuning code.
+@cli.group("eval")
+def eval_group():
+    """Evaluate models on the paper's metrics: flagtune, disasm, emulate."""
+
+
+# optimize, eval flagtune and train-predictor live with the flag-tuning code; serve, train,
+# disasm, emulate and eval disasm/emulate with the LLM code.
 from .flagtune import commands as _flagtune_commands  # noqa: E402,F401  (registers them)
+from .llm import commands as _llm_commands  # noqa: E402,F401
 
 
 # -- entry point ------------------------------------------------------------------------

@@ -39,3 +39,18 @@ class EvaluationError(CompilerlmError):
     """An evaluation did not produce a measurement (crash, timeout, invalid IR...)."""
 
     exit_code = 1
+
+
+def read_text_file(path) -> str:
+    """A user's text file, or a one-line InputError saying why it cannot be read."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        return p.read_text()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read: {e}") from None

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..cli import (_display_path, _fmt, cli, json_option, make_engine, print_json, stderr,
-                   stdout)
+from ..cli import (_display_path, _fmt, cli, eval_group, json_option, make_engine, print_json,
+                   stderr, stdout)
 from ..errors import InputError
 
 
@@ -126,11 +126,6 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
         stderr.print(f"wrote {output}")
 
 
-@cli.group("eval")
-def eval_group():
-    """Evaluate models on the paper's metrics."""
-
-
 @eval_group.command("flagtune")
 @click.argument("inputs", nargs=-1)
 @click.option("--budget", type=click.IntRange(1, None), default=2, show_default=True,
@@ -238,3 +233,4 @@ def train_predictor(dbs, table, output, sample_size, lists, no_screen, workers, 
         for n, g in summary["leave_one_out_geomean_gain_pct"].items():
             stdout.print(f"  leave-one-out, best of first {n.split('_')[-1]} lists + -Oz: "
                          f"{g:+.2f} % geomean")
+

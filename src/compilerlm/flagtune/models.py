@@ -5,7 +5,7 @@
     oz               the baseline: clang -Oz itself (0 % by construction)
     top1             the single most common best list of the default model's training corpus
     autotune:DB      an autotuner store's verified best list for each unit it holds
-    hf:PATH, openai:URL   LLM backends (not built yet: a one-line error says so)
+    hf:PATH, openai:URL   an LLM prompted like LLM Compiler FTD (llm/flagtune.py)
 
 A model proposes lists for a unit, best first; `None` stands for clang -Oz itself. `fallback`
 says whether -Oz is compiled as well (budget >= 2), which changes what "best" means.
@@ -91,8 +91,9 @@ def resolve_model(spec: str):
     if spec.startswith("autotune:"):
         return AutotuneModel(spec.split(":", 1)[1])
     if spec.startswith(("hf:", "openai:")):
-        raise InputError(f"model {spec!r}: the LLM backends (hf:PATH, openai:URL) are not "
-                         "built yet; use default, top1, oz, autotune:DB or a model file")
+        from ..llm.backends import resolve_backend
+        from ..llm.flagtune import LLMFlagTuner
+        return LLMFlagTuner(resolve_backend(spec))
     if Path(spec).exists():
         return PredictorModel(Predictor.load(spec), spec)
     raise InputError(f"unknown model {spec!r}: use default, top1, oz, autotune:DB, "

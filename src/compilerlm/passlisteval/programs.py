@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, read_text_file
 
 BUILTIN_VERSION = "builtin-v1"
 HUMANEVAL_VERSION = "humaneval-cpp-v1"
@@ -87,12 +87,7 @@ def user_program(path, args=(), expected_stdout: bytes | None = None,
     own `clang -O2` build; `expected_stdout` or a `check_command` (given the binary's path as
     its last argument; exit 0 passes) decide instead when given."""
     p = Path(path)
-    try:
-        source = p.read_text()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read: {e}") from e
+    source = read_text_file(p)
     if p.suffix not in (".c", ".cc", ".cpp", ".cxx"):
         raise InputError(f"{p}: a program to run must be a .c/.cc/.cpp file")
     language = "c" if p.suffix == ".c" else "c++"
