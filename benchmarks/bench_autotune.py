@@ -1,6 +1,7 @@
 """Quality per compilation of the autotuner's search strategies, verified and raw.
 
     .venv/bin/python benchmarks/bench_autotune.py --budgets 100,300,1000 [--inputs DIR ...]
+    .venv/bin/python benchmarks/bench_autotune.py --humaneval ../shared/data/humaneval_cpp.jsonl.gz@20
 
 For each strategy and budget: every program of the inputs (default: the bundled examples) is
 searched with that many candidate evaluations; the raw gain is the smallest list found, the
@@ -38,11 +39,25 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budgets", default="100,300")
     ap.add_argument("--strategies", default="random,evolve")
-    ap.add_argument("--inputs", nargs="*", default=[str(EXAMPLES)])
+    ap.add_argument("--inputs", nargs="*", default=None,
+                    help="default: the bundled programs (unless --humaneval is given)")
+    ap.add_argument("--humaneval", default=None, metavar="PATH@N",
+                    help="also N seeded HumanEval-X C++ programs (third-party code, each run "
+                         "with its own unit tests) from the JSONL file at PATH")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    units = list(iter_units(args.inputs))
+    inputs = list(args.inputs or ([] if args.humaneval else [str(EXAMPLES)]))
+    keep = tempfile.TemporaryDirectory()
+    if args.humaneval:
+        from compilerlm.passlisteval.programs import humaneval_suite
+        path, _, n = args.humaneval.partition("@")
+        programs, _ = humaneval_suite(path, sample=int(n or 20), seed=0)
+        for p in programs:  # as files: each unit's own main() (its tests) verifies it
+            f = Path(keep.name) / (p.uri.rsplit("/", 1)[-1] + ".cpp")
+            f.write_text(p.source)
+            inputs.append(str(f))
+    units = list(iter_units(inputs))
     rows = []
     with tempfile.TemporaryDirectory() as tmp, \
             Engine(workers=args.workers, cache_path=Path(tmp) / "c.sqlite") as engine:

@@ -549,23 +549,41 @@ def _dataset_options(f):
                      help="Context limit (default 16384; disasm: 8192 each side).")(f)
     f = click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)(f)
     f = click.option("--seed", type=int, default=0, show_default=True)(f)
+    f = click.option("--ray", default=None, metavar="local|auto|ADDRESS",
+                     help="Run the evaluations on Ray (as in `autotune`).")(f)
+    f = click.option("--split-long", is_flag=True,
+                     help="Split units whose IR is over the context into one module per "
+                          "function (as the paper did) instead of leaving them out.")(f)
     return f
 
 
-def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, build) -> None:
+def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, build,
+                 ray=None, split_long=False) -> None:
     from .corpus.compile import iter_units
+    from .progress import progress_bar
     from .prompts.build import (DEFAULT_MAX_TOKENS, DISASM_MAX_TOKENS, filter_by_tokens,
                                 write_dataset)
+    from .prompts.resume import build_resumably, finish
     from .prompts.tokens import TokenCounter
 
     counter = TokenCounter.load(tokenizer)
-    units = list(iter_units(inputs))
-    with make_engine(workers, 120.0, None, None, False) as engine:
-        records, stats = build(units, engine)
     limit = max_tokens or (DISASM_MAX_TOKENS if task == "disasm" else DEFAULT_MAX_TOKENS)
+    units = list(iter_units(inputs))
+    if split_long:
+        from .prompts.build import split_long_units
+        units, split = split_long_units(units, counter, limit)
+        if split:
+            stderr.print(f"split {split} units over {limit} tokens into functions")
+    with make_engine(workers, 120.0, None, None, False, ray=ray) as engine, \
+            progress_bar(enabled=not as_json) as bar:
+        records, stats, resumed = build_resumably(task, units, engine, build, Path(out),
+                                                  chunk=4 * workers, progress=bar)
+    if resumed:
+        stderr.print(f"resumed: {resumed} units were already done in {out}")
     records = filter_by_tokens(records, counter, task, limit, stats)
     summary = write_dataset(records, out, task=task, stats=stats, tokenizer=counter.name,
                             provenance=sorted({u.source or u.name for u in units}))
+    finish(Path(out), task)
     if as_json:
         print_json(summary)
     else:
@@ -581,15 +599,16 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, bui
               show_default=True)
 @_dataset_options
 @json_option
-def dataset_emulation(inputs, lists, variant, out, tokenizer, max_tokens, workers, seed,
-                      as_json):
+def dataset_emulation(inputs, lists, variant, out, tokenizer, max_tokens, workers, seed, ray,
+                      split_long, as_json):
     """Compiler emulation: IR + pass list in, optimised IR or assembly and sizes out."""
     from .prompts.build import build_emulation
 
     variants = ("ir", "asm") if variant == "both" else (variant,)
     _run_dataset("emulation", inputs, out, tokenizer, max_tokens, workers, as_json,
                  lambda units, eng: build_emulation(units, eng, lists_per_unit=lists,
-                                                    seed=seed, variants=variants))
+                                                    seed=seed, variants=variants), ray,
+                 split_long)
 
 
 @dataset.command("flagtune")
@@ -602,7 +621,7 @@ def dataset_emulation(inputs, lists, variant, out, tokenizer, max_tokens, worker
 @_dataset_options
 @json_option
 def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens, workers,
-                     seed, as_json):
+                     seed, ray, split_long, as_json):
     """Flag tuning: IR in, the best pass list with sizes and the optimised IR out."""
     from .prompts.build import build_flagtune
 
@@ -612,19 +631,21 @@ def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens
         best = {r["input_hash"]: r["best_passes"] for r in AutotuneStore(db).results()}
     _run_dataset("flagtune", inputs, out, tokenizer, max_tokens, workers, as_json,
                  lambda units, eng: build_flagtune(units, eng, best=best, budget=budget,
-                                                   seed=seed, validate=not no_validate))
+                                                   seed=seed, validate=not no_validate), ray,
+                 split_long)
 
 
 @dataset.command("disasm")
 @click.argument("inputs", nargs=-1, required=True)
 @_dataset_options
 @json_option
-def dataset_disasm(inputs, out, tokenizer, max_tokens, workers, seed, as_json):
+def dataset_disasm(inputs, out, tokenizer, max_tokens, workers, seed, ray, split_long,
+                   as_json):
     """Disassembly: x86-64 assembly of -Oz IR in, that IR out."""
     from .prompts.build import build_disasm
 
     _run_dataset("disasm", inputs, out, tokenizer, max_tokens, workers, as_json,
-                 lambda units, eng: build_disasm(units, eng))
+                 lambda units, eng: build_disasm(units, eng), ray, split_long)
 
 
 @dataset.command("verify")

@@ -9,7 +9,8 @@
    seeded sample of the training corpus (screen_oz_neighbours).
 2. The coreset: candidates picked greedily on that sample, each time the one that most lowers
    the sample's summed log-ratio to -Oz when the best of the picked lists is taken (so picked
-   lists complement each other), until `lists` are picked. A candidate is picked only when
+   lists complement each other); when no candidate lowers it further, the ones that beat -Oz
+   on the most sample units, until `lists` are picked. A candidate is picked only when
    PassListEval accepts it on the built-in suite (verdicts are cached).
 3. The table: every coreset list measured on every training unit, as log(size / -Oz size)
    (the evaluations land in the first store, so an interrupted training resumes).
@@ -127,18 +128,29 @@ def select_coreset(candidates, sample, engine: Engine, size: int, progress=None
             picked.append(j)
             open_.discard(j)
             best = np.minimum(best, r[:, j])
+    def accept(j) -> bool:
+        if checker.check(candidates[j], programs, fail_fast=True).accepted:
+            picked.append(j)
+            if progress:
+                progress(len(picked), size, "coreset lists picked")
+            return True
+        rejected.append(candidates[j])
+        return False
+
     while open_ and len(picked) < size:
         j = min(open_, key=lambda j: (float(np.minimum(best, r[:, j]).sum()), j))
-        open_.discard(j)
         if float(np.minimum(best, r[:, j]).sum()) >= float(best.sum()) - 1e-12:
-            break  # nothing left helps any sample unit
-        if not checker.check(candidates[j], programs, fail_fast=True).accepted:
-            rejected.append(candidates[j])
-            continue
-        picked.append(j)
-        best = np.minimum(best, r[:, j])
-        if progress:
-            progress(len(picked), size, "coreset lists picked")
+            break  # nothing left helps any sample unit beyond the lists picked
+        open_.discard(j)
+        if accept(j):
+            best = np.minimum(best, r[:, j])
+    # Fill up with the lists that beat -Oz on the most sample units: on unseen programs the
+    # picked lists may all miss, and these are the likeliest to help there.
+    wins = (r < 0).sum(axis=0)
+    for j in sorted(open_, key=lambda j: (-int(wins[j]), float(r[:, j].mean()), j)):
+        if len(picked) >= size or wins[j] < 2:
+            break
+        accept(j)
     return [candidates[j] for j in picked], rejected
 
 

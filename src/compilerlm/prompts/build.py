@@ -191,6 +191,24 @@ def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], B
     return records, stats
 
 
+def split_long_units(units, counter: TokenCounter, max_tokens: int) -> tuple[list, int]:
+    """Units whose IR text is over `max_tokens` replaced by one module per function (the
+    paper's llvm-extract step); pieces still over it are left to the filter."""
+    from ..toolchain.extract import split_functions
+
+    out, split = [], 0
+    llvm = LibLLVM.load()
+    for unit in units:
+        with llvm.parsed_unit(unit) as mod:
+            text = llvm.print_module(mod)
+        if counter.count(text) > max_tokens:
+            out.extend(split_functions(unit))
+            split += 1
+        else:
+            out.append(unit)
+    return out, split
+
+
 def filter_by_tokens(records: list[dict], counter: TokenCounter, task: str,
                      max_tokens: int, stats: BuildStats) -> list[dict]:
     """Count tokens; drop records over the context (disassembly: max_tokens per side)."""

@@ -1,0 +1,66 @@
+"""Resumable dataset generation: units in chunks, each chunk's records kept as it finishes.
+
+A `dataset` command builds its records chunk by chunk (a few units per worker, so the
+workers stay busy) and appends each finished chunk's records and counts to
+`OUT/.partial/TASK.jsonl` in one write. Killed at any moment, the same command continues
+with the units not yet done; the records of finished units are read back, not rebuilt. The
+spool is removed once the dataset is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .build import BuildStats
+
+
+def _spool(out: Path, task: str) -> Path:
+    return out / ".partial" / f"{task}.jsonl"
+
+
+def build_resumably(task: str, units, engine, build, out: Path, chunk: int = 8,
+                    progress=None) -> tuple[list[dict], BuildStats, int]:
+    spool = _spool(out, task)
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    done, records, stats = set(), [], BuildStats()
+    wanted = {u.hash for u in units}
+    if spool.exists():
+        for line in spool.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                break  # a chunk cut short by a kill: its units are simply built again
+            if not set(entry["units"]) <= wanted:
+                continue  # from an earlier run on other inputs
+            done.update(entry["units"])
+            records += entry["records"]
+            stats.units += entry["stats"]["units"]
+            for reason, n in entry["stats"]["excluded"].items():
+                stats.exclude(reason, n)
+    resumed = sum(1 for u in units if u.hash in done)
+    todo = [u for u in units if u.hash not in done]
+    for start in range(0, len(todo), chunk):
+        part = todo[start:start + chunk]
+        recs, st = build(part, engine)
+        entry = {"units": [u.hash for u in part], "records": recs,
+                 "stats": {"units": st.units, "excluded": st.excluded}}
+        fd = os.open(spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (json.dumps(entry) + "\n").encode())
+        finally:
+            os.close(fd)
+        records += recs
+        stats.units += st.units
+        for reason, n in st.excluded.items():
+            stats.exclude(reason, n)
+        if progress:
+            progress(resumed + start + len(part), len(units), "units")
+    stats.records = len(records)
+    return records, stats, resumed
+
+
+def finish(out: Path, task: str) -> None:
+    shutil.rmtree(_spool(out, task).parent, ignore_errors=True)
