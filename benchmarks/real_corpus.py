@@ -1,4 +1,4 @@
-"""A real-code corpus from C libraries inside PyPI source distributions.
+"""A real-code corpus from C and C++ libraries inside PyPI source distributions.
 
     .venv/bin/python benchmarks/real_corpus.py --out CORPUS [--packages brotli,lz4,...] [--json]
 

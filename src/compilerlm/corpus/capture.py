@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 from .unit import SOURCE_SUFFIXES, Unit
