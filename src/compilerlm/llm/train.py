@@ -5,7 +5,9 @@ Defaults are LLM Compiler's recipe (paper, section 4): AdamW with betas (0.9, 0.
 cosine schedule with 1,000 warm-up steps down to a final rate of peak / 30, peak 2e-5 when
 fine-tuning, RoPE base 1e6; the loss is on the completion only. Every value is an option. A
 from-scratch model is a Llama-style decoder with a byte-level BPE tokenizer trained on the
-data by `tokenizers`. Runs on one CPU or one GPU (the first CUDA device when there is one).
+data by `tokenizers`. Devices through Hugging Face accelerate: one CPU, one GPU, or several
+with `accelerate launch -m compilerlm.cli train ...` (data parallel; each process takes its own
+share of every step's examples).
 
 Checkpoints are resumable: OUT holds the model and tokenizer (safetensors), the optimizer
 and schedule state (`trainer_state.pt`, tensors only, loaded with weights_only) and
@@ -155,31 +157,39 @@ def train(cfg: TrainConfig, progress=None) -> dict:
     else:
         tokenizer = _new_tokenizer(records, cfg.vocab_size)
         model = _new_model(cfg, tokenizer)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model.to(device).train()
+    from accelerate import Accelerator
+
+    acc = Accelerator()
+    device = acc.device
+    model.train()
     examples = _examples(records, tokenizer, cfg.context)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=tuple(cfg.betas),
                             weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg))
     if start_step:
-        saved = torch.load(out / "trainer_state.pt", weights_only=True, map_location=device)
+        saved = torch.load(out / "trainer_state.pt", weights_only=True, map_location="cpu")
         opt.load_state_dict(saved["optimizer"])
         sched.load_state_dict(saved["scheduler"])
+    model, opt = acc.prepare(model, opt)
 
     def save(step: int) -> None:
-        model.save_pretrained(out, safe_serialization=True)
+        acc.wait_for_everyone()
+        if not acc.is_main_process:
+            return
+        acc.unwrap_model(model).save_pretrained(out, safe_serialization=True)
         tokenizer.save_pretrained(out)
         torch.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict()},
                    out / "trainer_state.pt")
         state_file.write_text(json.dumps({"step": step, "config": asdict(cfg)}, indent=1))
 
-    log = (out / "log.jsonl").open("a")
+    log = (out / "log.jsonl").open("a") if acc.is_main_process else None
     losses = []
     for step in range(start_step, cfg.steps):
         opt.zero_grad()
         total = 0.0
         for micro in range(cfg.grad_accum):
-            base = (step * cfg.grad_accum + micro) * cfg.batch_size
+            base = ((step * cfg.grad_accum + micro) * acc.num_processes
+                    + acc.process_index) * cfg.batch_size
             batch = [examples[(base + j) % len(examples)] for j in range(cfg.batch_size)]
             width = max(len(ids) for ids, _ in batch)
             ids = torch.tensor([x + [tokenizer.pad_token_id] * (width - len(x)) for x, _ in batch])
@@ -187,24 +197,27 @@ def train(cfg: TrainConfig, progress=None) -> dict:
             mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x, _ in batch])
             loss = model(input_ids=ids.to(device), attention_mask=mask.to(device),
                          labels=labels.to(device)).loss / cfg.grad_accum
-            loss.backward()
+            acc.backward(loss)
             total += float(loss)
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        acc.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
         losses.append(total)
-        log.write(json.dumps({"step": step + 1, "loss": round(total, 6),
-                              "lr": sched.get_last_lr()[0]}) + "\n")
-        log.flush()
+        if log is not None:
+            log.write(json.dumps({"step": step + 1, "loss": round(total, 6),
+                                  "lr": sched.get_last_lr()[0]}) + "\n")
+            log.flush()
         if (step + 1) % cfg.save_every == 0 or step + 1 == cfg.steps:
             save(step + 1)
         if progress:
             progress(step + 1, cfg.steps, "training steps")
-    log.close()
+    if log is not None:
+        log.close()
     if start_step >= cfg.steps:
         save(start_step)
     return {"output": str(out), "steps": cfg.steps, "resumed_from": start_step,
             "examples": len(examples), "parameters": sum(p.numel() for p in model.parameters()),
             "first_loss": losses[0] if losses else None,
-            "last_loss": losses[-1] if losses else None, "device": device,
+            "last_loss": losses[-1] if losses else None, "device": str(device),
+            "processes": acc.num_processes,
             "peak_lr": cfg.lr}
