@@ -6,8 +6,10 @@ PassListEval check and a broadcast of the 100 most common best lists (paper, sec
 1. baselines: clang-17 -Oz (what users compare against) and two pass lists that stand for it,
    `default<Oz>` and `default<Oz>,slp-vectorizer` (LLM 17's textual `default<Oz>` leaves out
    the SLP vectoriser that clang's -Oz runs; with it the list reproduces clang on float.c);
-2. search: `random` (the paper's, the default) or `evolve` (an elitist evolutionary search from
-   the baselines; measured worse once winners are verified), `budget` evaluations per program;
+2. search: `random` (the paper's, the default), `evolve` (an elitist evolutionary search from
+   the baselines; measured worse once winners are verified) or `coreset` (the flag-tuning
+   model's best lists for the program, then evolution; ahead only at small budgets),
+   `budget` evaluations per program;
 3. minimisation of the best candidates (minimize.py);
 4. verification: best first, a list counts only once PassListEval accepts it on the suites
    and, when the program itself is runnable, on the program; a rejected list is recorded with
