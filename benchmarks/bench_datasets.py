@@ -8,7 +8,8 @@
    `-Ic/include`, as its own CMake build does) and builds a corpus from it.
 3. Generates emulation (2 lists per unit, both variants) and disassembly records from the
    corpus and reports records per second and, for emulation, the cost of the records against
-   the cost of the evaluations they contain (target: at most 1.2x).
+   the cost of the evaluations they contain (target: at most 1.2x), with the determinism
+   check (each list twice, the default) and without it (`--no-determinism-check`).
 """
 
 from __future__ import annotations
@@ -67,16 +68,22 @@ def main() -> int:
             emu, emu_stats = build_emulation(units, engine, lists_per_unit=2, seed=0)
             emu_s = time.perf_counter() - t
             t = time.perf_counter()
+            single, _ = build_emulation(units, engine, lists_per_unit=2, seed=0,
+                                        check_determinism=False)
+            single_s = time.perf_counter() - t
+            t = time.perf_counter()
             dis, _ = build_disasm(units, engine)
             dis_s = time.perf_counter() - t
-            # The evaluations the emulation records contain, timed alone: each list once,
-            # with IR and assembly, as the records need.
+            # The evaluations the emulation records contain, timed alone: each unit's input
+            # size (the prompt states it) and each list once, with IR and assembly, as the
+            # records need.
             from compilerlm.autotune.random_search import random_lists
             from compilerlm.prompts.build import _as_text
             texts = [_as_text(engine, u)[0] for u in units]
             items = [(u, lst) for u in texts if u is not None
                      for lst in random_lists(0, u.hash, 0, 2)]
             t = time.perf_counter()
+            engine.measure_many([(u, []) for u in texts if u is not None])
             engine.measure_many(items, want_ir=True, want_asm=True)
             evals_s = time.perf_counter() - t
     result = {"corpus": summary, "corpus_seconds": round(corpus_s, 1),
@@ -86,7 +93,10 @@ def main() -> int:
               "disasm_records": len(dis), "disasm_seconds": round(dis_s, 1),
               "disasm_records_per_s": round(len(dis) / dis_s, 2),
               "evaluations_seconds": round(evals_s, 1),
-              "emulation_cost_vs_evaluations": round(emu_s / evals_s, 2)}
+              "emulation_cost_vs_evaluations": round(emu_s / evals_s, 2),
+              "emulation_single_run_seconds": round(single_s, 1),
+              "emulation_single_run_records": len(single),
+              "emulation_single_run_cost_vs_evaluations": round(single_s / evals_s, 2)}
     print(json.dumps(result, indent=2))
     return 0
 

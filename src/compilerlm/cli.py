@@ -597,18 +597,21 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, bui
               help="Random pass lists per unit.")
 @click.option("--variant", type=click.Choice(["ir", "asm", "both"]), default="both",
               show_default=True)
+@click.option("--no-determinism-check", is_flag=True,
+              help="Run each list once instead of twice (half the cost); lists LLVM runs "
+                   "nondeterministically are then kept, and `dataset verify` flags them.")
 @_dataset_options
 @json_option
-def dataset_emulation(inputs, lists, variant, out, tokenizer, max_tokens, workers, seed, ray,
-                      split_long, as_json):
+def dataset_emulation(inputs, lists, variant, no_determinism_check, out, tokenizer, max_tokens,
+                      workers, seed, ray, split_long, as_json):
     """Compiler emulation: IR + pass list in, optimised IR or assembly and sizes out."""
     from .prompts.build import build_emulation
 
     variants = ("ir", "asm") if variant == "both" else (variant,)
     _run_dataset("emulation", inputs, out, tokenizer, max_tokens, workers, as_json,
-                 lambda units, eng: build_emulation(units, eng, lists_per_unit=lists,
-                                                    seed=seed, variants=variants), ray,
-                 split_long)
+                 lambda units, eng: build_emulation(
+                     units, eng, lists_per_unit=lists, seed=seed, variants=variants,
+                     check_determinism=not no_determinism_check), ray, split_long)
 
 
 @dataset.command("flagtune")

@@ -67,23 +67,47 @@ class BuildStats:
         self.excluded[reason] = self.excluded.get(reason, 0) + n
 
 
+def _text_of(raw: Unit) -> Unit | None:
+    """The unit as the textual IR a prompt shows (printed here: no passes, no codegen), or
+    None when it does not parse."""
+    from ..errors import InputError
+    from ..toolchain.libllvm import LLVMCallError
+
+    try:
+        llvm = LibLLVM.load()
+        with llvm.parsed(normalize(raw).ir, name="input") as mod:  # the workers' module id
+            text = llvm.print_module(mod)
+    except (InputError, LLVMCallError):
+        return None
+    return Unit(name=raw.name, ir=text.encode(), source=raw.source)
+
+
+def _invalid(raw: Unit):
+    from ..toolchain.measure import INVALID_INPUT, Measurement
+    return Measurement(status=INVALID_INPUT, pipeline="", input_hash=raw.hash,
+                       error="IR does not parse")
+
+
 def _as_text(engine: Engine, raw: Unit):
     """(unit as the textual IR a prompt shows, its measurement without passes).
 
     Every record is derived from that very text: parsing text and bitcode can order uses
     differently, which can change codegen, so `dataset verify` re-derives from the text."""
-    m = engine.measure(normalize(raw), [], want_ir=True)
-    if not m.ok:
-        return None, m
-    unit = Unit(name=raw.name, ir=m.ir.encode(), source=raw.source)
+    unit = _text_of(raw)
+    if unit is None:
+        return None, _invalid(raw)
     return unit, engine.measure(unit, [], want_ir=True)
 
 
 def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
     """(original, textual unit, its measurement) for every unit whose input measures;
-    the others are counted as excluded."""
-    for i, raw in enumerate(units):
-        unit, base = _as_text(engine, raw)
+    the others are counted as excluded. The input measurements run in parallel."""
+    units = list(units)
+    texts = [_text_of(raw) for raw in units]
+    measured = iter(engine.measure_many([(t, []) for t in texts if t is not None],
+                                        want_ir=True))
+    for i, (raw, unit) in enumerate(zip(units, texts)):
+        base = next(measured) if unit is not None else _invalid(raw)
         if base.ok:
             stats.units += 1
             yield raw, unit, base
@@ -94,18 +118,25 @@ def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
 
 
 def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int = 0,
-                    variants=("ir", "asm"), progress=None) -> tuple[list[dict], BuildStats]:
+                    variants=("ir", "asm"), check_determinism: bool = True,
+                    progress=None) -> tuple[list[dict], BuildStats]:
     from ..autotune.random_search import random_lists
 
     stats, records = BuildStats(), []
-    for raw, unit, base in _text_units(units, engine, stats, progress):
-        lists = random_lists(seed, unit.hash, 0, lists_per_unit)
-        # Each list runs twice: some passes (iroutliner, mergefunc, gvn-sink...) order their
-        # work by pointer values, so LLVM itself can give different IR for the same input,
-        # and a target the compiler cannot reproduce is no label.
-        results = engine.measure_many([(unit, lst) for lst in lists + lists], want_ir=True,
-                                      want_asm=True)
-        for lst, m, again in zip(lists, results, results[len(lists):]):
+    inputs = list(_text_units(units, engine, stats, progress))
+    # Each list runs twice: some passes (iroutliner, mergefunc, gvn-sink...) order their
+    # work by pointer values, so LLVM itself can give different IR for the same input,
+    # and a target the compiler cannot reproduce is no label. (check_determinism=False
+    # halves the cost; `dataset verify` then finds such records instead.) Every unit's
+    # lists are submitted at once, so the workers never wait for one unit to finish.
+    plans = [random_lists(seed, unit.hash, 0, lists_per_unit) for _, unit, _ in inputs]
+    futures = [[engine.submit(unit, lst, want_ir=True, want_asm=True)
+                for lst in (lists + lists if check_determinism else lists)]
+               for (_, unit, _), lists in zip(inputs, plans)]
+    for (raw, unit, base), lists, running in zip(inputs, plans, futures):
+        results = [f.result() for f in running]
+        again_all = results[len(lists):] if check_determinism else results
+        for lst, m, again in zip(lists, results, again_all):
             if not m.ok:
                 stats.exclude(m.status)
                 continue
@@ -173,8 +204,10 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
 
 def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], BuildStats]:
     stats, records = BuildStats(), []
-    for raw, unit, base in _text_units(units, engine, stats, progress):
-        m = engine.measure(unit, [OZ], want_ir=True, want_asm=True)
+    inputs = list(_text_units(units, engine, stats, progress))
+    running = [engine.submit(unit, [OZ], want_ir=True, want_asm=True) for _, unit, _ in inputs]
+    for (raw, unit, base), future in zip(inputs, running):
+        m = future.result()
         if not m.ok:
             stats.exclude(m.status)
             continue
