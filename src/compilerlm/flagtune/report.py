@@ -79,8 +79,10 @@ def _summary_rows(result) -> str:
             cells = [d.get(k) for k in ("improvement_total_pct", "improvement_geomean_pct",
                                         "better_pct", "worse_pct")]
             share = result[name].get("autotuner_share_pct") if kind == "verified" else None
+            fmt = ("{:+.2f}", "{:+.2f}", "{:.1f}", "{:.1f}")  # gains signed, shares not
             rows.append("<tr><td>" + name.replace("_", " ") + f"</td><td>{kind}</td>" +
-                        "".join(f"<td>{'' if c is None else f'{c:+.2f}'}</td>" for c in cells)
+                        "".join(f"<td>{'' if c is None else f.format(c)}</td>"
+                                for f, c in zip(fmt, cells))
                         + f"<td>{'' if share is None else f'{share:.1f}'}</td></tr>")
     return "\n".join(rows)
 
