@@ -124,14 +124,45 @@ def _instructions(unit) -> int:
         return llvm.instruction_count(mod)
 
 
+def add_humaneval(path: Path, out: Path, sample: int | None = None) -> dict:
+    """HumanEval-X C++ problems as units named humaneval-x/CPP_N.cpp (one package)."""
+    from compilerlm.passlisteval.programs import humaneval_suite
+
+    programs, skipped = humaneval_suite(path, sample=sample, seed=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        units, failed = [], []
+        for p in programs:
+            name = p.uri.rsplit("/", 2)[-2] + "_" + p.uri.rsplit("/", 1)[-1] + ".cpp"
+            src = Path(tmp) / name
+            src.write_text(p.source)
+            try:
+                unit = compile_command_to_ir(CompileCommand(directory=Path(tmp), file=src,
+                                                            flags=("-std=c++17",)))
+            except CompilerlmError:
+                failed.append(name)
+                continue
+            units.append(Unit(name=f"humaneval-x/{name}", ir=unit.ir, source=None))
+        summary = build_corpus(units, out, provenance="HumanEval-X C++ (solutions and tests)",
+                               licence="Apache-2.0")
+    return {"added": summary["added"], "duplicates": summary["duplicates"],
+            "skipped": [s.uri for s in skipped] + failed}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True, help="corpus directory (extended)")
     ap.add_argument("--packages", default=",".join(PACKAGES))
+    ap.add_argument("--humaneval", default=None, metavar="PATH[@N]",
+                    help="also the HumanEval-X C++ programs (solution + tests, Apache-2.0) of "
+                         "the JSONL file at PATH (N: a seeded sample), whole programs with a "
+                         "main()")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     report = {}
-    for name in args.packages.split(","):
+    if args.humaneval:
+        path, _, n = args.humaneval.partition("@")
+        report["humaneval-x"] = add_humaneval(Path(path), args.out, int(n) if n else None)
+    for name in [n for n in args.packages.split(",") if n]:
         pkg = PACKAGES[name]
         with tempfile.TemporaryDirectory() as tmp:
             root = fetch(pkg, Path(tmp))
