@@ -146,13 +146,15 @@ def test_a_killed_dataset_run_resumes_where_it_stopped(tmp_path):
                              *map(str, inputs), "-o", str(out), "--workers", "1", "--json"],
                             env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    spool = out / ".partial" / "disasm.jsonl"
+    def spooled() -> str:
+        return "".join(f.read_text() for f in (out / ".partial").glob("disasm-*.jsonl"))
+
     deadline = time.time() + 300
-    while time.time() < deadline and not (spool.exists() and spool.read_text().strip()):
+    while time.time() < deadline and not ((out / ".partial").exists() and spooled().strip()):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert spool.exists() and spool.read_text().strip(), "no chunk finished before the kill"
+    assert spooled().strip(), "no chunk finished before the kill"
     again = run_cli("dataset", "disasm", *inputs, "-o", out, "--workers", "1", "--json",
                     env={"COMPILERLM_CACHE_DIR": str(tmp_path / "cache2")})
     assert again.returncode == 0, again.stderr

@@ -574,10 +574,17 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, workers, as_json, bui
         units, split = split_long_units(units, counter, limit)
         if split:
             stderr.print(f"split {split} units over {limit} tokens into functions")
+    # What decides the records (not how fast they come) names the resume spool, so a rerun
+    # with other options starts afresh instead of mixing records.
+    params = click.get_current_context().params
+    settings = json.dumps({k: v for k, v in params.items()
+                           if k not in ("out", "workers", "ray", "as_json")},
+                          sort_keys=True, default=str)
     with make_engine(workers, 120.0, None, None, False, ray=ray) as engine, \
             progress_bar(enabled=not as_json) as bar:
         records, stats, resumed = build_resumably(task, units, engine, build, Path(out),
-                                                  chunk=4 * workers, progress=bar)
+                                                  chunk=4 * workers, progress=bar,
+                                                  settings=settings)
     if resumed:
         stderr.print(f"resumed: {resumed} units were already done in {out}")
     records = filter_by_tokens(records, counter, task, limit, stats)

@@ -2,13 +2,14 @@
 
 A `dataset` command builds its records chunk by chunk (a few units per worker, so the
 workers stay busy) and appends each finished chunk's records and counts to
-`OUT/.partial/TASK.jsonl` in one write. Killed at any moment, the same command continues
+`OUT/.partial/TASK-SETTINGS.jsonl` in one write. Killed at any moment, the same command continues
 with the units not yet done; the records of finished units are read back, not rebuilt. The
 spool is removed once the dataset is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,13 +18,16 @@ from pathlib import Path
 from .build import BuildStats
 
 
-def _spool(out: Path, task: str) -> Path:
-    return out / ".partial" / f"{task}.jsonl"
+def _spool(out: Path, task: str, settings: str = "") -> Path:
+    tag = hashlib.blake2b(settings.encode(), digest_size=4).hexdigest()
+    return out / ".partial" / f"{task}-{tag}.jsonl"
 
 
 def build_resumably(task: str, units, engine, build, out: Path, chunk: int = 8,
-                    progress=None) -> tuple[list[dict], BuildStats, int]:
-    spool = _spool(out, task)
+                    progress=None, settings: str = "") -> tuple[list[dict], BuildStats, int]:
+    """`settings`: what decides the records (options, seed); a run with other settings does
+    not reuse this spool."""
+    spool = _spool(out, task, settings)
     spool.parent.mkdir(parents=True, exist_ok=True)
     done, records, stats = set(), [], BuildStats()
     wanted = {u.hash for u in units}
@@ -63,4 +67,4 @@ def build_resumably(task: str, units, engine, build, out: Path, chunk: int = 8,
 
 
 def finish(out: Path, task: str) -> None:
-    shutil.rmtree(_spool(out, task).parent, ignore_errors=True)
+    shutil.rmtree(out / ".partial", ignore_errors=True)
