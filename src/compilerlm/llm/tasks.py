@@ -29,6 +29,7 @@ from ..toolchain.engine import Engine
 from .backends import Generation
 
 _COMMENT = re.compile(r"\s*#.*$")
+BLEU_METHOD = "sacrebleu 2.6 sentence BLEU, 13a tokenisation, lowered vs input assembly"
 
 
 def normalize_asm(text: str) -> list[str]:
@@ -80,7 +81,8 @@ def disassemble(asm: str, backend, engine: Engine, samples: int = 1,
         max(tried, key=lambda t: t["bleu"], default={"ir": None, "parsed": False,
                                                      "round_trip": False, "bleu": 0.0,
                                                      "error": "no answer"})
-    result = {"round_trip": best["round_trip"], "bleu": best["bleu"], "ir": best["ir"],
+    result = {"round_trip": best["round_trip"], "bleu": best["bleu"], "bleu_method": BLEU_METHOD,
+              "ir": best["ir"],
               "parsed": best["parsed"], "error": best["error"], "samples": len(answers),
               "success_at": next((i + 1 for i, t in enumerate(tried) if t["round_trip"]),
                                  None),
@@ -185,7 +187,7 @@ def eval_disasm(records, backend, engine: Engine, samples: int = 1, progress=Non
             "parsed_pct": round(100 * sum(x["parsed"] for x in rows) / n, 2),
             "exact_match_pct": round(100 * sum(bool(x["exact_match"]) for x in rows) / n, 2),
             "bleu_mean": round(sum(x["bleu"] for x in rows) / n, 4),
-            "bleu": "sacrebleu 2.6 sentence BLEU, 13a tokenisation, lowered vs input assembly",
+            "bleu_method": BLEU_METHOD,
             "per_record": rows}
 
 
