@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -27,17 +25,9 @@ from compilerlm.corpus.compile import iter_units
 from compilerlm.corpus.corpus import build_corpus
 from compilerlm.prompts.build import build_disasm, build_emulation
 from compilerlm.toolchain.engine import Engine
+from real_corpus import PACKAGES, fetch  # beside this script
 
-PACKAGE = "brotli==1.1.0"
-
-
-def fetch_brotli(workdir: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
-                    "--no-deps", PACKAGE, "-d", str(workdir)], check=True)
-    archive = next(workdir.glob("*rotli-1.1.0.tar.gz"))
-    with tarfile.open(archive) as tar:
-        tar.extractall(workdir, filter="data")
-    return next(p for p in workdir.iterdir() if p.is_dir() and (p / "c").is_dir())
+PACKAGE = PACKAGES["brotli"].requirement
 
 
 def compile_commands(root: Path) -> Path:
@@ -55,7 +45,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        root = fetch_brotli(Path(tmp))
+        root = fetch(PACKAGES["brotli"], Path(tmp))
         corpus_dir = args.out or Path(tmp) / "corpus"
         t = time.perf_counter()
         summary = build_corpus(iter_units([compile_commands(root)]), corpus_dir,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compilerlm.corpus.compile import CompileCommand, compile_command_to_ir
-from compilerlm.corpus.corpus import build_corpus
+from compilerlm.corpus.corpus import build_corpus, count_unit
 from compilerlm.corpus.unit import Unit
 from compilerlm.errors import CompilerlmError
 
@@ -109,19 +109,12 @@ def units_of(pkg: Package, root: Path, skipped: list[str]):
             except CompilerlmError as e:
                 skipped.append(f"{rel}: {str(e).splitlines()[-1][-160:]}")
                 continue
-            count = _instructions(unit)
+            count, _ = count_unit(unit)
             if count > MAX_INSTRUCTIONS:
                 skipped.append(f"{rel}: {count} IR instructions (over {MAX_INSTRUCTIONS})")
                 continue
             # Named by package and path, not by the temporary directory it was built in.
             yield Unit(name=f"{root.name}/{rel}", ir=unit.ir, source=f"{root.name}/{rel}")
-
-
-def _instructions(unit) -> int:
-    from compilerlm.toolchain.libllvm import LibLLVM
-    llvm = LibLLVM.load()
-    with llvm.parsed_unit(unit) as mod:
-        return llvm.instruction_count(mod)
 
 
 def add_humaneval(path: Path, out: Path, sample: int | None = None) -> dict:

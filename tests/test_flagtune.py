@@ -25,7 +25,8 @@ def tuned_store(tmp_path_factory):
 
 
 def test_bundled_benchmark_programs_print_their_expected_output(engine):
-    from compilerlm.flagtune.bench import benchmark_files, benchmark_program
+    from compilerlm.flagtune.bench import benchmark_files
+    from compilerlm.passlisteval.programs import benchmark_program
     from compilerlm.passlisteval import PassListEval
 
     files = benchmark_files()
@@ -89,7 +90,7 @@ def test_train_predictor_from_a_store_is_deterministic(tmp_path, tuned_store):
 
 def test_optimize_is_never_larger_than_oz_and_never_rejected(tmp_path, engine):
     from compilerlm.passlisteval import PassListEval, builtin_suite
-    from compilerlm.flagtune.bench import benchmark_program
+    from compilerlm.passlisteval.programs import benchmark_program
 
     r = run_cli("optimize", EXAMPLES / "recursion.c", "--budget", "4", "-o",
                 tmp_path / "out.o", "--json")

@@ -20,27 +20,17 @@ def tiny_model(tmp_path_factory):
     """A 2-layer Llama (RoPE base 1e6, as LLM Compiler) with a byte-level BPE tokenizer
     trained on a bundled program: random weights, so it answers garbage."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    from compilerlm.llm.train import TrainConfig, _new_model, _new_tokenizer
 
     d = tmp_path_factory.mktemp("tiny-llm")
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    tok.train_from_iterator(
-        [(EXAMPLES / "switch.c").read_text(), "Run passes -p 'sroa,gvn' to reduce"],
-        trainers.BpeTrainer(vocab_size=400, special_tokens=["<s>", "</s>", "<pad>"],
-                            initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>",
-                                   pad_token="<pad>")
+    fast = _new_tokenizer([{"prompt": (EXAMPLES / "switch.c").read_text(),
+                            "completion": "Run passes -p 'sroa,gvn' to reduce"}], 400)
     fast.save_pretrained(d)
     torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(fast), hidden_size=32, intermediate_size=64,
-                         num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         max_position_embeddings=16384, rope_theta=1e6,
-                         bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
-                         pad_token_id=fast.pad_token_id)
-    LlamaForCausalLM(config).save_pretrained(d, safe_serialization=True)
+    config = TrainConfig(data=[], out=str(d), hidden_size=32, layers=2, heads=2,
+                         context=16384)  # RoPE base 1e6 by default, as LLM Compiler
+    _new_model(config, fast).save_pretrained(d, safe_serialization=True)
     return d
 
 

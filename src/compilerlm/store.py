@@ -1,4 +1,5 @@
-"""SQLite plumbing shared by the result cache and the autotuner's store.
+"""Storage plumbing: SQLite for the result cache and the autotuner's store, and append-only
+JSON-lines files for spools that must survive a kill (capture, resumable datasets).
 
 Each component keeps numbered, append-only migrations under its own name in the
 `schema_versions` table, so several components can share one database file (an autotuner
@@ -8,13 +9,28 @@ two processes migrating a new file at once both succeed.
     db = connect(path)
     migrate(db, "results", MIGRATIONS)
     retry(db.execute, "INSERT ...", row)
+    append_json_line(path, record)
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import time
 from pathlib import Path
+
+
+def append_json_line(path: Path, record) -> None:
+    """Append one JSON line with O_APPEND in a single write: processes appending at once
+    (make -j) never interleave lines, and a kill leaves at most a cut last line."""
+    data = (json.dumps(record) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        while data:  # regular files take it all at once; a short write just continues
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
 
 
 def retry(fn, *args, attempts: int = 50):

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..corpus.unit import Unit
 from ..passlisteval import PassListEval, Program, parse_suite
+from ..passlisteval.programs import benchmark_program
 from ..toolchain.engine import Engine
 from ..toolchain.passes import parse_pass_list, search_space
 from .minimize import minimize
@@ -182,14 +183,14 @@ def own_program(unit: Unit) -> Program | None:
     """The unit's own program, when it came from a C/C++ file that defines main(): run with
     the inputs and expected output a `benchmark.json` beside it gives, else without arguments
     against its own -O0 build."""
-    if not unit.source or not re.search(r"\bint\s+main\s*\(", _read(unit.source)):
+    source = _read(unit.source) if unit.source else ""
+    if not re.search(r"\bint\s+main\s*\(", source):
         return None
-    from ..flagtune.bench import benchmark_program
-    bench = benchmark_program(unit.source)
+    bench = benchmark_program(unit.source, source)
     if bench is not None:
         return bench
     language = "c++" if unit.source.endswith((".cc", ".cpp", ".cxx")) else "c"
-    return Program(uri=f"self/{unit.name}", source=_read(unit.source), language=language,
+    return Program(uri=f"self/{unit.name}", source=source, language=language,
                    link_flags=("-lm",))
 
 
@@ -298,20 +299,32 @@ def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
     }
 
 
+def improvement(pairs: list[tuple[int, int]]) -> dict:
+    """(size, -Oz size) pairs -> the paper's aggregate numbers, in percent."""
+    pairs = [(s, oz) for s, oz in pairs if oz]
+    if not pairs:
+        return {"improvement_total_pct": None, "improvement_geomean_pct": None,
+                "better_pct": None, "worse_pct": None}
+    total = 1 - sum(s for s, _ in pairs) / sum(oz for _, oz in pairs)
+    geo = 1 - math.exp(sum(math.log(max(s, 1) / oz) for s, oz in pairs) / len(pairs))
+    return {"improvement_total_pct": round(100 * total, 4),
+            "improvement_geomean_pct": round(100 * geo, 4),
+            "better_pct": round(100 * sum(s < oz for s, oz in pairs) / len(pairs), 2),
+            "worse_pct": round(100 * sum(s > oz for s, oz in pairs) / len(pairs), 2)}
+
+
 def summarize(records: list[dict]) -> dict:
-    """Corpus totals: improvement over -Oz by total size and by the geomean of ratios."""
+    """Corpus totals: improvement over -Oz by total size and by the geomean of ratios (the
+    same numbers `compilerlm eval flagtune` reports, from the same function)."""
     usable = [r for r in records if r["oz_binary_size"] and r["best_binary_size"] is not None]
-    total_best = sum(r["best_binary_size"] for r in usable)
-    total_oz = sum(r["oz_binary_size"] for r in usable)
-    geo = (math.exp(sum(math.log(r["best_binary_size"] / r["oz_binary_size"]) for r in usable)
-                    / len(usable)) if usable else None)
+    gains = improvement([(r["best_binary_size"], r["oz_binary_size"]) for r in usable])
     return {
         "programs_total": len(records),
         "programs_measured": len(usable),
-        "best_binary_size_total": total_best,
-        "oz_binary_size_total": total_oz,
-        "improvement_total_pct": round(100 * (1 - total_best / total_oz), 4) if total_oz else None,
-        "improvement_geomean_pct": round(100 * (1 - geo), 4) if geo else None,
+        "best_binary_size_total": sum(r["best_binary_size"] for r in usable),
+        "oz_binary_size_total": sum(r["oz_binary_size"] for r in usable),
+        "improvement_total_pct": gains["improvement_total_pct"],
+        "improvement_geomean_pct": gains["improvement_geomean_pct"],
         "validated": sum(1 for r in usable if r["validated"]),
         "better_than_oz": sum(1 for r in usable if r["best_binary_size"] < r["oz_binary_size"]),
     }

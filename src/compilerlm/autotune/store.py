@@ -97,6 +97,17 @@ class AutotuneStore:
             rows = self._db.execute(sql + " ORDER BY name, config_key", args).fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    def best_results(self, validated_only: bool = False) -> dict[str, dict]:
+        """Per program hash, its smallest stored result over all run configurations."""
+        best: dict[str, dict] = {}
+        for r in self.results():
+            if r.get("best_binary_size") is None or (validated_only and not r.get("validated")):
+                continue
+            old = best.get(r["input_hash"])
+            if old is None or r["best_binary_size"] < old["best_binary_size"]:
+                best[r["input_hash"]] = r
+        return best
+
     def results_with_configs(self) -> list[tuple[str, dict]]:
         """(config_key, record) for every stored result, ordered by program name."""
         with self._lock:

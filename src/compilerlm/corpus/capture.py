@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..store import append_json_line
 from .unit import SOURCE_SUFFIXES, Unit
 
 SPOOL_ENV = "COMPILERLM_CAPTURE_DIR"
@@ -62,16 +63,6 @@ def sources_of(argv: list[str]) -> list[str]:
     return out
 
 
-def _append(path: Path, record: dict) -> None:
-    # One write per line with O_APPEND: parallel builds (make -j) never interleave records.
-    line = (json.dumps(record) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
-
-
 def record_sources(argv: list[str], spool: Path, cwd: str) -> int:
     """Spool the IR of each source `argv` compiles; returns how many were captured."""
     from ..corpus.compile import CompileCommand, _reduce_flags, compile_command_to_ir
@@ -85,11 +76,11 @@ def record_sources(argv: list[str], spool: Path, cwd: str) -> int:
             unit = compile_command_to_ir(cmd)
             name = f"{unit.hash.replace(':', '-')}.bc"
             (spool / name).write_bytes(unit.ir)
-            _append(spool / RECORDS, {"file": name, "name": str(path), "hash": unit.hash,
+            append_json_line(spool / RECORDS, {"file": name, "name": str(path), "hash": unit.hash,
                                       "directory": cwd, "arguments": argv})
             captured += 1
         except Exception as e:  # never fail the build because of the capture
-            _append(spool / ERRORS, {"file": src, "directory": cwd,
+            append_json_line(spool / ERRORS, {"file": src, "directory": cwd,
                                      "error": " ".join(str(e).split())[:500]})
     return captured
 

@@ -22,7 +22,8 @@ def is_corpus(path: Path) -> bool:
     return (Path(path) / INDEX).exists()
 
 
-def _count(unit: Unit) -> tuple[int, int]:
+def count_unit(unit: Unit) -> tuple[int, int]:
+    """(IR instructions, defined functions) of a unit."""
     from ..toolchain.libllvm import LibLLVM
     llvm = LibLLVM.load()
     with llvm.parsed_unit(unit) as mod:
@@ -47,7 +48,7 @@ def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",
                     duplicates += 1
                     continue
                 seen.add(piece.hash)
-                instructions, functions = _count(piece)
+                instructions, functions = count_unit(piece)
                 path = out / "units" / f"{piece.hash.replace(':', '-')}{piece.suffix}"
                 path.write_bytes(piece.ir)
                 f.write(json.dumps({"name": piece.name, "hash": piece.hash,

@@ -32,13 +32,8 @@ def _flagtune_options(f):
     return f
 
 
-def _verifier(engine, no_validate, suites):
-    from ..autotune.search import AutotuneConfig, Verifier
-    return None if no_validate else Verifier(engine, AutotuneConfig(suites=tuple(suites)))
-
-
 def _totals(records) -> dict:
-    from .evaluate import improvement
+    from ..autotune.search import improvement
     size = sum(r["binary_size"] for r in records)
     oz = sum(r["oz_binary_size"] for r in records)
     return {"units": len(records), "binary_size": size, "oz_binary_size": oz,
@@ -77,7 +72,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     from ..passlisteval import user_program
     from ..progress import progress_bar
     from .models import resolve_model
-    from .tuning import tune_unit, write_output
+    from .tuning import make_verifier, tune_unit, write_output
 
     model = resolve_model(model_spec)
     units = list(iter_units([input_path]))
@@ -94,7 +89,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     records = []
     with make_engine(workers, timeout, None, cache_path, False) as engine, \
             progress_bar(enabled=not as_json) as bar:
-        verifier = _verifier(engine, no_validate, suites)
+        verifier = make_verifier(engine, suites, validate=not no_validate)
         for i, unit in enumerate(units):
             outcome = tune_unit(unit, model, engine, budget, verifier, program)
             record = outcome.record()

@@ -18,34 +18,19 @@ whose -Oz object is empty are skipped and counted) the model proposes lists unde
 
 from __future__ import annotations
 
-import math
 import time
 
-from ..autotune.search import AutotuneConfig, Verifier
+from ..autotune.search import improvement
 from ..corpus.unit import Unit
 from ..toolchain.engine import Engine
 from .models import AutotuneModel
-from .tuning import tune_unit
-
-
-def improvement(pairs: list[tuple[int, int]]) -> dict:
-    """(size, -Oz size) pairs -> the paper's aggregate numbers, in percent."""
-    pairs = [(s, oz) for s, oz in pairs if oz]
-    if not pairs:
-        return {"improvement_total_pct": None, "improvement_geomean_pct": None,
-                "better_pct": None, "worse_pct": None}
-    total = 1 - sum(s for s, _ in pairs) / sum(oz for _, oz in pairs)
-    geo = 1 - math.exp(sum(math.log(max(s, 1) / oz) for s, oz in pairs) / len(pairs))
-    return {"improvement_total_pct": round(100 * total, 4),
-            "improvement_geomean_pct": round(100 * geo, 4),
-            "better_pct": round(100 * sum(s < oz for s, oz in pairs) / len(pairs), 2),
-            "worse_pct": round(100 * sum(s > oz for s, oz in pairs) / len(pairs), 2)}
+from .tuning import make_verifier, tune_unit
 
 
 def evaluate(units: list[Unit], model, engine: Engine, budget: int = 2,
              validate: bool = True, suites=("builtin",), autotune_db: str | None = None,
              progress=None) -> dict:
-    verifier = Verifier(engine, AutotuneConfig(suites=tuple(suites))) if validate else None
+    verifier = make_verifier(engine, suites, validate)
     reference = AutotuneModel(autotune_db) if autotune_db else None
     per_unit, skipped = [], []
     start = time.perf_counter()

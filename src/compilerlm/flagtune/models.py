@@ -63,12 +63,7 @@ class AutotuneModel:
             raise InputError(f"{path}: no such autotuner store")
         store = AutotuneStore(path)
         try:
-            self.records: dict[str, dict] = {}
-            for r in store.results():
-                old = self.records.get(r["input_hash"])
-                if r.get("best_binary_size") is not None and (
-                        old is None or r["best_binary_size"] < old["best_binary_size"]):
-                    self.records[r["input_hash"]] = r
+            self.records = store.best_results()
         finally:
             store.close()
         self.name = f"autotune:{path}"

@@ -51,10 +51,7 @@ def labels_from_stores(paths) -> tuple[list, dict[str, dict]]:
         try:
             for unit in store.programs():
                 units.setdefault(unit.hash, unit)
-            for record in store.results():
-                if not record.get("validated") or record.get("best_binary_size") is None:
-                    continue
-                h = record["input_hash"]
+            for h, record in store.best_results(validated_only=True).items():
                 if h not in best or record["best_binary_size"] < best[h]["best_binary_size"]:
                     best[h] = record
         finally:

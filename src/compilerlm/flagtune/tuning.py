@@ -9,7 +9,7 @@ inputs and expected output, its own main(), or the user's `--check-run` program)
 list counts at the -Oz size: the result is never larger than -Oz except at K = 1, where a list
 that is accepted but larger than -Oz stands.
 
-    outcome = tune_unit(unit, model, engine, budget=2, verifier=Verifier(...))
+    outcome = tune_unit(unit, model, engine, budget=2, verifier=make_verifier(engine))
     outcome.record()   # what `compilerlm optimize --json` prints for the unit
 """
 
@@ -85,6 +85,13 @@ class Outcome:
             "inference_ms": round(self.proposal.inference_ms, 3) if self.proposal else None,
             "input_hash": self.unit.hash,
         }
+
+
+def make_verifier(engine: Engine, suites=("builtin",), validate: bool = True
+                  ) -> Verifier | None:
+    """What `optimize` and `eval flagtune` check lists with (None: validation off)."""
+    from ..autotune.search import AutotuneConfig
+    return Verifier(engine, AutotuneConfig(suites=tuple(suites))) if validate else None
 
 
 def _check(c: Candidate, unit: Unit, verifier: Verifier | None, program: Program | None):

@@ -18,18 +18,19 @@ from ..corpus.unit import Unit
 from ..errors import PassListError
 from ..flagtune.models import Proposal
 from ..prompts.templates import FLAG_TUNING, parse_flag_tuning_answer
-from ..toolchain.libllvm import LibLLVM
 from ..toolchain.passes import extract_pass_list
 from .backends import Generation
 
 
 def prompt_ir(unit: Unit) -> str:
-    """The unit's IR as the prompts show it: text, with a neutral module id and file name."""
-    from ..prompts.build import normalize
+    """The unit's IR exactly as the dataset prompts show it (prompts/build.py)."""
+    from ..errors import InputError
+    from ..prompts.build import text_unit
 
-    llvm = LibLLVM.load()
-    with llvm.parsed_unit(normalize(unit)) as mod:
-        return llvm.print_module(mod)
+    text = text_unit(unit)
+    if text is None:
+        raise InputError(f"{unit.name}: IR does not parse")
+    return text.ir.decode()
 
 
 def read_pass_list(text: str) -> list[str] | None:

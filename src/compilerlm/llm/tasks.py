@@ -149,25 +149,10 @@ def emulate(unit: Unit, passes, backend, engine: Engine, want: str = "ir",
 
 def dataset_records(paths, tasks: tuple[str, ...], limit: int | None = None) -> list[dict]:
     """Records of the given tasks from `compilerlm dataset` JSONL files or directories."""
-    import json
-
     from ..errors import InputError
+    from ..prompts.build import read_records
 
-    out = []
-    for p in map(Path, paths):
-        files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
-        for f in files:
-            try:
-                lines = f.read_text().splitlines()
-            except (OSError, UnicodeDecodeError) as e:
-                raise InputError(f"{f}: cannot read: {e}") from None
-            for i, line in enumerate(lines):
-                try:
-                    r = json.loads(line) if line.strip() else None
-                except ValueError:
-                    raise InputError(f"{f}:{i + 1}: not JSON") from None
-                if r and r.get("task") in tasks:
-                    out.append(r)
+    out = [r for r in read_records(paths) if r.get("task") in tasks]
     if not out:
         raise InputError(f"no {'/'.join(tasks)} records in {', '.join(map(str, paths))}")
     return out[:limit] if limit else out

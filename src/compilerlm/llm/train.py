@@ -56,26 +56,15 @@ class TrainConfig:
         return self.peak_lr if self.peak_lr is not None else (2e-5 if self.init else 3e-4)
 
 
-def read_records(paths) -> list[dict]:
+def training_records(paths) -> list[dict]:
+    """(prompt, completion) of every record of the given dataset files or directories."""
+    from ..prompts.build import read_records
+
     records = []
-    for p in paths:
-        p = Path(p)
-        files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
-        if not files:
-            raise InputError(f"{p}: no .jsonl files")
-        for f in files:
-            try:
-                for i, line in enumerate(f.read_text().splitlines()):
-                    if line.strip():
-                        r = json.loads(line)
-                        if "prompt" not in r or "completion" not in r:
-                            raise InputError(f"{f}:{i + 1}: a record needs prompt and "
-                                             "completion")
-                        records.append({"prompt": r["prompt"], "completion": r["completion"]})
-            except FileNotFoundError:
-                raise InputError(f"{f}: no such file") from None
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                raise InputError(f"{f}: not a JSONL dataset: {e}") from None
+    for i, r in enumerate(read_records(paths)):
+        if "prompt" not in r or "completion" not in r:
+            raise InputError(f"record {i + 1}: a record needs prompt and completion")
+        records.append({"prompt": r["prompt"], "completion": r["completion"]})
     if not records:
         raise InputError("no records to train on")
     return records
@@ -141,7 +130,7 @@ def train(cfg: TrainConfig, progress=None) -> dict:
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     state_file = out / "trainer_state.json"
-    records = read_records(cfg.data)
+    records = training_records(cfg.data)
     random.Random(cfg.seed).shuffle(records)
     torch.manual_seed(cfg.seed)
     start_step = 0

@@ -8,10 +8,12 @@ assert their unit tests, csmith programs print a checksum of their global state.
     programs = builtin_suite()                         # 64 programs, `builtin-v1/<name>`
     programs, skipped = humaneval_suite(path, sample=20, seed=0)
     programs = csmith_suite(10, seed=1)               # needs Debian's csmith + libcsmith-dev
+    program = benchmark_program("dir/prog.c")         # args + expected output, benchmark.json
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -94,6 +96,43 @@ def user_program(path, args=(), expected_stdout: bytes | None = None,
     return Program(uri=f"user/{p.name}", source=source, language=language,
                    link_flags=("-lm",), args=tuple(args), reference_level=reference_level,
                    expected_stdout=expected_stdout, check_command=tuple(check_command))
+
+
+# -- programs with recorded inputs and output (a benchmark.json beside them) ----------
+
+BENCHMARK_MANIFEST = "benchmark.json"
+
+
+@functools.lru_cache(maxsize=64)
+def _manifest(directory: str) -> dict:
+    path = Path(directory) / BENCHMARK_MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())["programs"]
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(f"{path}: not a benchmark manifest: {e}") from None
+
+
+def benchmark_manifest(directory) -> dict:
+    """File name -> {"args": [...], "expected_stdout": "..."} from DIRECTORY/benchmark.json
+    ({} without one)."""
+    return _manifest(str(Path(directory).resolve()))
+
+
+def benchmark_program(path, source: str | None = None) -> Program | None:
+    """The program at `path` with the inputs and expected output its directory's
+    benchmark.json records, or None when it has no entry there. `source`: its text, when the
+    caller has already read it."""
+    p = Path(path)
+    entry = benchmark_manifest(p.parent).get(p.name)
+    if entry is None:
+        return None
+    language = "c" if p.suffix == ".c" else "c++"
+    return Program(uri=f"bench/{p.name}", source=source if source is not None else
+                   read_text_file(p), language=language, link_flags=("-lm",),
+                   args=tuple(entry.get("args", ())),
+                   expected_stdout=entry["expected_stdout"].encode())
 
 
 # -- HumanEval-X C++ -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus.unit import Unit
+from ..errors import InputError
 from ..toolchain.engine import Engine
 from ..toolchain.libllvm import LibLLVM
 from ..toolchain.passes import OZ, parse_pass_list
@@ -67,10 +68,9 @@ class BuildStats:
         self.excluded[reason] = self.excluded.get(reason, 0) + n
 
 
-def _text_of(raw: Unit) -> Unit | None:
+def text_unit(raw: Unit) -> Unit | None:
     """The unit as the textual IR a prompt shows (printed here: no passes, no codegen), or
     None when it does not parse."""
-    from ..errors import InputError
     from ..toolchain.libllvm import LLVMCallError
 
     try:
@@ -93,7 +93,7 @@ def _as_text(engine: Engine, raw: Unit):
 
     Every record is derived from that very text: parsing text and bitcode can order uses
     differently, which can change codegen, so `dataset verify` re-derives from the text."""
-    unit = _text_of(raw)
+    unit = text_unit(raw)
     if unit is None:
         return None, _invalid(raw)
     return unit, engine.measure(unit, [], want_ir=True)
@@ -103,7 +103,7 @@ def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
     """(original, textual unit, its measurement) for every unit whose input measures;
     the others are counted as excluded. The input measurements run in parallel."""
     units = list(units)
-    texts = [_text_of(raw) for raw in units]
+    texts = [text_unit(raw) for raw in units]
     measured = iter(engine.measure_many([(t, []) for t in texts if t is not None],
                                         want_ir=True))
     for i, (raw, unit) in enumerate(zip(units, texts)):
@@ -297,6 +297,30 @@ def write_dataset(records: list[dict], out: Path, *, task: str, stats: BuildStat
     (out / f"{task}-card.json").write_text(json.dumps(summary, indent=2) + "\n")
     (out / "README.md").write_text(_card(summary))
     return summary
+
+
+def read_records(paths) -> list[dict]:
+    """Every record of `compilerlm dataset` JSONL files, given as files or directories of
+    them (what `write_dataset` wrote); one-line errors for what cannot be read."""
+    records = []
+    for p in map(Path, paths):
+        files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+        if not files:
+            raise InputError(f"{p}: no *.jsonl files")
+        for f in files:
+            try:
+                lines = f.read_text().splitlines()
+            except FileNotFoundError:
+                raise InputError(f"{f}: no such file") from None
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"{f}: cannot read: {e}") from None
+            for n, line in enumerate(lines, 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as e:
+                        raise InputError(f"{f}:{n}: not JSON: {e}") from None
+    return records
 
 
 def _card(s: dict) -> str:

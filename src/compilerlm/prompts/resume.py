@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
+from ..store import append_json_line
 from .build import BuildStats
 
 
@@ -51,11 +51,7 @@ def build_resumably(task: str, units, engine, build, out: Path, chunk: int = 8,
         recs, st = build(part, engine)
         entry = {"units": [u.hash for u in part], "records": recs,
                  "stats": {"units": st.units, "excluded": st.excluded}}
-        fd = os.open(spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, (json.dumps(entry) + "\n").encode())
-        finally:
-            os.close(fd)
+        append_json_line(spool, entry)
         records += recs
         stats.units += st.units
         for reason, n in st.excluded.items():

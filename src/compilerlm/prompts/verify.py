@@ -7,29 +7,13 @@ input IR and pass list.
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 from ..corpus.unit import Unit
-from ..errors import InputError
 from ..toolchain.engine import Engine
+from .build import read_records
 from .templates import (DISASSEMBLY, EMULATION_ASM, EMULATION_IR, FLAG_TUNING)
-
-
-def read_records(directory: Path) -> list[dict]:
-    files = sorted(Path(directory).glob("*.jsonl"))
-    if not files:
-        raise InputError(f"{directory}: no *.jsonl files")
-    records = []
-    for f in files:
-        for n, line in enumerate(f.read_text().splitlines(), 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise InputError(f"{f}:{n}: not JSON: {e}") from e
-    return records
 
 
 def _problems(record: dict, engine: Engine) -> list[str]:
@@ -76,7 +60,7 @@ ATTEMPTS = 5
 
 
 def verify(directory: Path, engine: Engine, sample: int | None = None, seed: int = 0) -> dict:
-    records = read_records(directory)
+    records = read_records([directory])
     chosen = records if sample is None or sample >= len(records) else \
         random.Random(seed).sample(records, sample)
     failures, retried = [], 0
