@@ -59,14 +59,23 @@ class HFBackend:
 
     def complete(self, prompt: str, gen: Generation = Generation()) -> list[str]:
         torch = self.torch
-        ids = self.tokenizer(prompt, return_tensors="pt").input_ids.to(self.device)
-        if self.context and ids.shape[1] + gen.max_tokens > self.context:
-            return [""] * gen.n  # too long for the model: an empty answer, checked like any
+        ids = self.tokenizer(prompt).input_ids
+        bos = self.tokenizer.bos_token_id
+        if bos is not None and (not ids or ids[0] != bos):
+            # As in training (llm/train.py): <s> first. Llama's own tokenizers add it; the
+            # BPE tokenizers `compilerlm train` makes do not.
+            ids = [bos] + ids
+        max_new = gen.max_tokens
+        if self.context:
+            max_new = min(max_new, self.context - len(ids))
+            if max_new <= 0:
+                return [""] * gen.n  # the prompt fills the model's context: an empty answer
+        ids = torch.tensor([ids], device=self.device)
         torch.manual_seed(gen.seed)
         sample = gen.temperature > 0
         with torch.no_grad():
             out = self.model.generate(
-                ids, attention_mask=torch.ones_like(ids), max_new_tokens=gen.max_tokens,
+                ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new,
                 do_sample=sample, temperature=gen.temperature if sample else None,
                 top_p=None, top_k=None, num_return_sequences=gen.n,
                 pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)

@@ -55,10 +55,12 @@ def serve(model_spec, host, port):
 @click.option("--vocab-size", type=click.IntRange(300, None), default=8000, show_default=True)
 @click.option("--save-every", type=click.IntRange(1, None), default=100, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--mixed-precision", type=click.Choice(["no", "bf16", "fp16"]), default="no",
+              show_default=True, help="Through accelerate; bf16 on a recent GPU.")
 @json_option
 def train(data, output, init, steps, peak_lr, warmup_steps, final_lr_ratio, batch_size,
           grad_accum, context, rope_theta, hidden_size, layers, heads, vocab_size, save_every,
-          seed, as_json):
+          seed, mixed_precision, as_json):
     """Train a causal LM on `compilerlm dataset` JSONL files (LLM Compiler's recipe)."""
     from ..llm.train import TrainConfig
     from ..llm.train import train as run_train
@@ -70,7 +72,8 @@ def train(data, output, init, steps, peak_lr, warmup_steps, final_lr_ratio, batc
                       warmup_steps=warmup_steps, final_lr_ratio=final_lr_ratio,
                       batch_size=batch_size, grad_accum=grad_accum, context=context,
                       rope_theta=rope_theta, hidden_size=hidden_size, layers=layers,
-                      heads=heads, vocab_size=vocab_size, save_every=save_every, seed=seed)
+                      heads=heads, vocab_size=vocab_size, save_every=save_every, seed=seed,
+                      mixed_precision=mixed_precision)
     with progress_bar(enabled=not as_json) as bar:
         summary = run_train(cfg, bar)
     if as_json:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class TrainConfig:
     vocab_size: int = 8000
     save_every: int = 100
     seed: int = 0
+    mixed_precision: str = "no"  # accelerate's: no, bf16, fp16
     extra: dict = field(default_factory=dict)
 
     @property
@@ -148,7 +150,7 @@ def train(cfg: TrainConfig, progress=None) -> dict:
         model = _new_model(cfg, tokenizer)
     from accelerate import Accelerator
 
-    acc = Accelerator()
+    acc = Accelerator(mixed_precision=cfg.mixed_precision)
     device = acc.device
     model.train()
     examples = _examples(records, tokenizer, cfg.context)
@@ -172,7 +174,7 @@ def train(cfg: TrainConfig, progress=None) -> dict:
         state_file.write_text(json.dumps({"step": step, "config": asdict(cfg)}, indent=1))
 
     log = (out / "log.jsonl").open("a") if acc.is_main_process else None
-    losses = []
+    losses, tokens, started = [], 0, time.perf_counter()
     for step in range(start_step, cfg.steps):
         opt.zero_grad()
         total = 0.0
@@ -187,7 +189,8 @@ def train(cfg: TrainConfig, progress=None) -> dict:
             loss = model(input_ids=ids.to(device), attention_mask=mask.to(device),
                          labels=labels.to(device)).loss / cfg.grad_accum
             acc.backward(loss)
-            total += float(loss)
+            total += float(loss.detach())
+            tokens += int(mask.sum())
         acc.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
@@ -209,4 +212,6 @@ def train(cfg: TrainConfig, progress=None) -> dict:
             "first_loss": losses[0] if losses else None,
             "last_loss": losses[-1] if losses else None, "device": str(device),
             "processes": acc.num_processes,
-            "peak_lr": cfg.lr}
+            "peak_lr": cfg.lr, "mixed_precision": cfg.mixed_precision,
+            "seconds": round(time.perf_counter() - started, 1),
+            "tokens_per_second": round(tokens / max(1e-9, time.perf_counter() - started), 1)}
