@@ -95,6 +95,8 @@ def test_splits_are_by_program():
     assert set(splits.values()) == {"train", "validation", "test"}
     assert all(split_of(n) == s for n, s in splits.items())  # one split per program, always
     assert 200 < sum(s == "train" for s in splits.values()) < 280
+    # the functions --split-long cuts out of a unit stay in the unit's split
+    assert all(split_of(f"{n}#f{i}") == s for n, s in splits.items() for i in range(3))
 
 
 def test_cli_datasets_end_to_end(tmp_path):

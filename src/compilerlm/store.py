@@ -33,6 +33,26 @@ def append_json_line(path: Path, record) -> None:
         os.close(fd)
 
 
+def read_json_lines(path: Path) -> list:
+    """The records of a file written by append_json_line. A last line cut short by a kill is
+    dropped and cut off the file, so that the next append starts a line of its own."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        with open(path, "r+b") as f:
+            f.truncate(end)
+    records = []
+    for line in data[:end].splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue  # not ours to judge: a line no writer of this module could have cut
+    return records
+
+
 def retry(fn, *args, attempts: int = 50):
     """Call fn, retrying while another writer holds the database lock."""
     for attempt in range(attempts):

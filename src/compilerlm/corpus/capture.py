@@ -16,14 +16,13 @@ When the build ends, the spooled units go into the corpus (deduplicated by IR ha
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from ..store import append_json_line
+from ..store import append_json_line, read_json_lines
 from .unit import SOURCE_SUFFIXES, Unit
 
 SPOOL_ENV = "COMPILERLM_CAPTURE_DIR"
@@ -129,14 +128,9 @@ def run_captured_build(command: list[str], spool: Path, cwd: str | None = None) 
 
 
 def spooled_units(spool: Path):
-    path = spool / RECORDS
-    if not path.exists():
-        return
-    for line in path.read_text().splitlines():
-        r = json.loads(line)
+    for r in read_json_lines(spool / RECORDS):  # a compile killed mid-write: left out
         yield Unit(name=r["name"], ir=(spool / r["file"]).read_bytes(), source=r["name"])
 
 
 def capture_errors(spool: Path) -> list[dict]:
-    path = spool / ERRORS
-    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+    return read_json_lines(spool / ERRORS)

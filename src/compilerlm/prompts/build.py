@@ -48,8 +48,11 @@ def normalize(unit: Unit) -> Unit:
 
 
 def split_of(unit_name: str) -> str:
-    """train / validation / test, fixed by the unit's name: no program leaks across splits."""
-    x = int(hashlib.blake2b(unit_name.encode(), digest_size=8).hexdigest(), 16) / 2 ** 64
+    """train / validation / test, fixed by the unit's name: no program leaks across splits.
+    The functions `--split-long` cuts out of a unit (named `unit#function`) go where their
+    unit goes."""
+    program = unit_name.split("#", 1)[0]
+    x = int(hashlib.blake2b(program.encode(), digest_size=8).hexdigest(), 16) / 2 ** 64
     acc = 0.0
     for name, share in SPLITS:
         acc += share

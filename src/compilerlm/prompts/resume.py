@@ -10,11 +10,10 @@ spool is removed once the dataset is written.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
-from ..store import append_json_line
+from ..store import append_json_line, read_json_lines
 from .build import BuildStats
 
 
@@ -32,11 +31,8 @@ def build_resumably(task: str, units, engine, build, out: Path, chunk: int = 8,
     done, records, stats = set(), [], BuildStats()
     wanted = {u.hash for u in units}
     if spool.exists():
-        for line in spool.read_text().splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                break  # a chunk cut short by a kill: its units are simply built again
+        # A chunk cut short by a kill is dropped: its units are simply built again.
+        for entry in read_json_lines(spool):
             if not set(entry["units"]) <= wanted:
                 continue  # from an earlier run on other inputs
             done.update(entry["units"])
