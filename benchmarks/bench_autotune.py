@@ -45,6 +45,9 @@ def main() -> int:
                     help="also N seeded HumanEval-X C++ programs (third-party code, each run "
                          "with its own unit tests) from the JSONL file at PATH")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--cache", default=None, metavar="DB",
+                    help="keep the evaluations in this SQLite file: a killed run resumes, and "
+                         "random search at a larger budget reuses the smaller budget's lists")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     inputs = list(args.inputs or ([] if args.humaneval else [str(EXAMPLES)]))
@@ -60,7 +63,8 @@ def main() -> int:
     units = list(iter_units(inputs))
     rows = []
     with tempfile.TemporaryDirectory() as tmp, \
-            Engine(workers=args.workers, cache_path=Path(tmp) / "c.sqlite") as engine:
+            Engine(workers=args.workers,
+                   cache_path=args.cache or Path(tmp) / "c.sqlite") as engine:
         for budget in map(int, args.budgets.split(",")):
             for strategy in args.strategies.split(","):
                 config = AutotuneConfig(budget=budget, strategy=strategy, minimize=False)
@@ -77,6 +81,10 @@ def main() -> int:
                              "better_than_oz": s["better_than_oz"],
                              "seconds": round(time.perf_counter() - t, 1)})
                 print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+                rows[-1]["per_program"] = [
+                    {k: r[k] for k in ("input", "oz_binary_size", "best_binary_size",
+                                       "raw_best_binary_size", "rejected_winners",
+                                       "best_passes")} for r in records]
     if args.json:
         print(json.dumps({"rows": rows}, indent=2))
         return 0

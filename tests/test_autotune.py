@@ -181,7 +181,7 @@ def test_local_workers_and_a_local_ray_cluster_agree(tmp_path):
     assert len(set(pids)) >= 2 and os.getpid() not in pids  # real worker processes
 
 
-@pytest.mark.parametrize("strategy", ["random", "evolve"])
+@pytest.mark.parametrize("strategy", ["random", "evolve", "guided"])
 def test_a_unit_that_defines_nothing_is_a_record_not_a_crash(tmp_path, strategy):
     """Real corpora have such files (pycryptodome's cast5.c only declares): every list is
     `invalid_input`, and the run goes on to the next unit."""
@@ -194,3 +194,42 @@ def test_a_unit_that_defines_nothing_is_a_record_not_a_crash(tmp_path, strategy)
     assert len(records) == 2
     first = next(x for x in records if x["input"].endswith("decls.c"))
     assert first["best_binary_size"] is None and first["improvement_pct"] is None
+
+
+def test_guided_search_breeds_only_from_verified_lists():
+    """verified_parents: lists smaller than the first accepted one are checked (once) and
+    left out when rejected; larger ones are not checked at all."""
+    from compilerlm.autotune.search import verified_parents
+    found = {("a",): 10, ("b",): 20, ("c",): 30, ("d",): 40, ("e",): 50}
+    asked = []
+
+    def check(lst):
+        asked.append(lst)
+        return lst not in {("a",), ("b",)}  # the two smallest break programs
+
+    verdicts = {}
+    assert verified_parents(found, verdicts, check, 2) == [("c",), ("d",)]
+    assert asked == [("a",), ("b",), ("c",)]
+    assert verified_parents(found, verdicts, check, 8) == [("c",), ("d",), ("e",)]
+    assert asked == [("a",), ("b",), ("c",)]  # verdicts are remembered
+    found[("f",)] = 5  # a new smallest list: checked before it may breed
+    assert verified_parents(found, verdicts, lambda lst: True, 1) == [("f",)]
+
+
+def test_guided_search_gives_verified_deterministic_results(tmp_path):
+    """The guided strategy on real programs with the real verifier: every result is
+    validated and at least as small as the -Oz lists, and a second run (fresh engine, same
+    store) gives the same lists."""
+    units = [load_unit(EXAMPLES / n) for n in ("loops.c", "switch.c")]
+    config = AutotuneConfig(budget=48, seed=2, strategy="guided", minimize=False)
+    runs = []
+    for name in ("a", "b"):
+        db = tmp_path / f"{name}.sqlite"
+        with Engine(workers=2, cache_path=db) as engine:
+            runs.append(autotune(units, config, engine, AutotuneStore(db)))
+    for r in runs[0]:
+        assert r["validated"] is True and r["evaluations"]["search"] == 48
+        assert r["raw_best_binary_size"] <= r["best_binary_size"] <= r["oz_binary_size"]
+        assert r["lists_verified_in_search"] >= 1
+    key = lambda rs: [(r["best_passes"], r["best_binary_size"]) for r in rs]
+    assert key(runs[0]) == key(runs[1])

@@ -315,11 +315,12 @@ def _tune_options(f):
 @click.option("--budget", type=click.IntRange(1, None), default=300, show_default=True,
               help="Search evaluations per program (the paper averaged 4,877).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--strategy", type=click.Choice(["random", "evolve", "coreset"]),
+@click.option("--strategy", type=click.Choice(["random", "evolve", "coreset", "guided"]),
               default="random", show_default=True,
               help="random: the paper's search; evolve: evolutionary search from the -Oz "
                    "lists; coreset: the flag-tuning model's best coreset lists for the "
-                   "program, then evolution from them (docs/autotune.md compares them).")
+                   "program, then evolution from them; guided: as coreset, but only verified "
+                   "lists breed (docs/autotune.md compares them).")
 @click.option("--no-validate", is_flag=True, help="Raw search: no PassListEval check.")
 @click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
               help="PassListEval suites for validation (as in `passlisteval`).")
@@ -638,7 +639,11 @@ def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens
     best = None
     if db is not None:
         from .autotune import AutotuneStore
-        best = {r["input_hash"]: r["best_passes"] for r in AutotuneStore(db).results()}
+        store = AutotuneStore(db)
+        # The smallest stored result per unit over all runs of the store, a verified one
+        # where there is one.
+        chosen = {**store.best_results(), **store.best_results(validated_only=True)}
+        best = {h: r["best_passes"] for h, r in chosen.items()}
     _run_dataset("flagtune", inputs, out, tokenizer, max_tokens, workers, as_json,
                  lambda units, eng: build_flagtune(units, eng, best=best, budget=budget,
                                                    seed=seed, validate=not no_validate), ray,

@@ -7,13 +7,14 @@ PassListEval check and a broadcast of the 100 most common best lists (paper, sec
    `default<Oz>` and `default<Oz>,slp-vectorizer` (LLM 17's textual `default<Oz>` leaves out
    the SLP vectoriser that clang's -Oz runs; with it the list reproduces clang on float.c);
 2. search: `random` (the paper's, the default), `evolve` (an elitist evolutionary search from
-   the baselines; measured worse once winners are verified) or `coreset` (the flag-tuning
-   model's best lists for the program, then evolution; ahead only at small budgets),
-   `budget` evaluations per program;
-3. minimisation of the best candidates (minimize.py);
-4. verification: best first, a list counts only once PassListEval accepts it on the suites
+   the baselines; measured worse once winners are verified), `coreset` (the flag-tuning
+   model's best lists for the program, then evolution; ahead only at small budgets) or
+   `guided` (as coreset, but only verified lists breed, and a quarter of each generation is
+   random search's), `budget` evaluations per program;
+3. verification: best first, a list counts only once PassListEval accepts it on the suites
    and, when the program itself is runnable, on the program; a rejected list is recorded with
-   its reason and the next best is taken.
+   its reason and the next best is taken (up to `candidates` lists smaller than -Oz's);
+4. minimisation of the accepted list (minimize.py), verified again.
 
 Every evaluation goes through the engine, whose cache is the store: a killed run resumes by
 replaying the same deterministic search.
@@ -40,7 +41,8 @@ from .random_search import MAX_LENGTH, random_list, random_lists
 from .store import AutotuneStore
 
 OZ_LISTS = (["default<Oz>"], ["default<Oz>", "slp-vectorizer"])
-STRATEGIES = ("random", "evolve", "coreset")
+IMMIGRANTS = 0.25  # share of each `guided` generation drawn by random search
+STRATEGIES = ("random", "evolve", "coreset", "guided")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ class AutotuneConfig:
     validate: bool = True  # PassListEval must accept a list before it counts
     suites: tuple[str, ...] = ("builtin",)  # what validation runs
     check_program: bool = True  # also run the program itself when it has a main()
-    candidates: int = 10  # best distinct lists tried (then minimised), best first
+    # Distinct lists smaller than the -Oz lists tried best first until one passes (then
+    # minimised). 10 was too few: at budget 5,000 random search's ten smallest lists were
+    # often all broken, and the program fell back to -Oz (docs/autotune.md).
+    candidates: int = 100
 
     def key(self) -> str:
         """What decides results (not how fast they come): names a run in the store."""
@@ -82,6 +87,10 @@ class _Evaluator:
     engine: Engine
     unit: Unit
     tally: _Tally = field(default_factory=_Tally)
+    # PassListEval's yes/no on a list for this unit (None: the run is not validated); the
+    # `guided` search uses it to keep broken lists out of its parents.
+    accepts: object = None
+    checked: int = 0  # lists the search itself sent to verification
 
     def sizes(self, lists, phase: str) -> list[int | None]:
         setattr(self.tally, phase, getattr(self.tally, phase) + len(lists))
@@ -177,6 +186,77 @@ def search_coreset(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, in
     return search_evolve(ev, config, found, initial=start)
 
 
+def verified_parents(found: dict[tuple, int], verdicts: dict[tuple, bool], check,
+                     population: int) -> list[tuple]:
+    """The `population` smallest lists that may breed. Walking down the ranking, lists are
+    verified (`check`, answers kept in `verdicts`) until one is accepted; larger lists need no
+    check, since the best verified list already beats them. Rejected lists never breed."""
+    pool, accepted_seen = [], False
+    for lst in _rank(found):
+        if verdicts.get(lst) is False:
+            continue
+        if not accepted_seen:
+            if lst not in verdicts:
+                verdicts[lst] = bool(check(lst))
+            if not verdicts[lst]:
+                continue
+            accepted_seen = True
+        pool.append(lst)
+        if len(pool) == population:
+            break
+    return pool
+
+
+def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
+                  population: int = 8, offspring: int = 16) -> dict[tuple, int]:
+    """Local search from the model's coreset whose parents are verified lists.
+
+    `evolve` and `coreset` converge on small lists that break programs (most of their winners
+    are then rejected; docs/autotune.md). Here a list becomes a parent only once PassListEval
+    (and the program's own run) accepted it (verified_parents): each list is checked at most
+    once, a rejection usually stops at the first failing program, and rejected lists never
+    breed. Verification compiles the suite's programs, not this unit, so the budget counts
+    the same thing as for the other strategies."""
+    from ..flagtune.predictor import Predictor
+
+    rng = random.Random(f"guided:{config.seed}:{ev.unit.hash}")
+    space = [p.name for p in search_space()]
+    verdicts: dict[tuple, bool] = {}
+
+    def check(lst: tuple) -> bool:
+        if ev.accepts is None:
+            return True
+        ev.checked += 1
+        return ev.accepts(list(lst))
+
+    def add(lists: list[list[str]]) -> None:
+        for lst, size in zip(lists, ev.sizes(lists, "search")):
+            if size is not None:
+                found[tuple(lst)] = min(size, found.get(tuple(lst), size))
+
+    spent = min(config.budget, 32, max(1, config.budget // 4))
+    add(Predictor.load().propose(ev.unit, spent).lists)
+    immigrants = 0
+    while spent < config.budget:
+        pool = verified_parents(found, verdicts, check, population)
+        if not pool:
+            break  # nothing compiles, or nothing passes (a unit that defines nothing)
+        n = min(offspring, config.budget - spent)
+        # Some of each generation are the paper's random lists (the same ones random search
+        # would try): they reach what local moves from the coreset do not, and the good ones
+        # breed like any verified list.
+        fresh = int(n * IMMIGRANTS)
+        children = random_lists(config.seed, ev.unit.hash, immigrants, fresh)
+        immigrants += fresh
+        for _ in range(n - fresh):
+            a, b = rng.sample(pool, 2) if len(pool) > 1 else (pool[0], pool[0])
+            winner = a if found[a] <= found[b] else b  # tournament of two
+            children.append(_mutate(rng, list(winner), list(rng.choice(pool)), space))
+        add(children)
+        spent += n
+    return found
+
+
 # -- verification ------------------------------------------------------------------------
 
 def own_program(unit: Unit) -> Program | None:
@@ -229,12 +309,15 @@ class Verifier:
 def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
                  verifier: Verifier | None) -> dict:
     ev = _Evaluator(engine, unit)
+    if verifier is not None:
+        ev.accepts = lambda passes: verifier.check(passes, unit).accepted
     oz = engine.oz_baseline(unit)
     found: dict[tuple, int] = {}
     for lst, size in zip(OZ_LISTS, ev.sizes([list(x) for x in OZ_LISTS], "baseline")):
         if size is not None:
             found[tuple(lst)] = size
-    strategies = {"random": search_random, "evolve": search_evolve, "coreset": search_coreset}
+    strategies = {"random": search_random, "evolve": search_evolve, "coreset": search_coreset,
+                  "guided": search_guided}
     if config.strategy not in strategies:
         raise ValueError(f"unknown strategy {config.strategy!r}; choose from {STRATEGIES}")
     strategies[config.strategy](ev, config, found)
@@ -257,7 +340,9 @@ def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
         return True
 
     oz_lists = [tuple(x) for x in OZ_LISTS]
-    for cand in ranked[:config.candidates] + oz_lists:
+    oz_ranked = [c for c in ranked if c in oz_lists]  # the smaller -Oz list first
+    smaller = [c for c in ranked if not oz_ranked or found[c] < found[oz_ranked[0]]]
+    for cand in smaller[:config.candidates] + oz_ranked:
         if cand in tried or found.get(cand) is None:
             continue
         tried.add(cand)
@@ -293,6 +378,7 @@ def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
         "raw_best_binary_size": found.get(raw_best) if raw_best else None,
         "raw_best_passes": list(raw_best) if raw_best else None,
         "evaluations": ev.tally.as_dict(),
+        "lists_verified_in_search": ev.checked,
         "strategy": config.strategy,
         "budget": config.budget,
         "seed": config.seed,
