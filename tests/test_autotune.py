@@ -124,10 +124,13 @@ def test_broadcast_and_export(tuned, tmp_path):
     assert table.num_rows >= 4 * 42 and "pipeline" in table.column_names
 
 
-def _autotune_cmd(db, *extra):
+def _autotune_cmd(db, strategy="random", *extra):
+    # random without validation: the paper's search alone; guided verifies lists during
+    # its search, so its resume also replays PassListEval's verdicts
+    validate = ["--no-validate"] if strategy == "random" else []
     return [sys.executable, "-m", "compilerlm.cli", "autotune", str(EXAMPLES / "interp.c"),
             str(EXAMPLES / "strings.c"), "--db", str(db), "--budget", "60", "--seed", "7",
-            "--strategy", "random", "--no-validate", "--no-minimize", "--json", *extra]
+            "--strategy", strategy, *validate, "--no-minimize", "--json", *extra]
 
 
 def _rows(db):
@@ -135,12 +138,13 @@ def _rows(db):
         return c.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
 
 
-def test_kill_9_and_resume_loses_nothing_and_repeats_nothing(tmp_path):
-    full = subprocess.run(_autotune_cmd(tmp_path / "full.sqlite"), capture_output=True,
+@pytest.mark.parametrize("strategy", ["random", "guided"])
+def test_kill_9_and_resume_loses_nothing_and_repeats_nothing(tmp_path, strategy):
+    full = subprocess.run(_autotune_cmd(tmp_path / "full.sqlite", strategy), capture_output=True,
                           text=True, timeout=900)
     assert full.returncode == 0, full.stderr
     db = tmp_path / "killed.sqlite"
-    proc = subprocess.Popen(_autotune_cmd(db), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(_autotune_cmd(db, strategy), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -154,14 +158,25 @@ def test_kill_9_and_resume_loses_nothing_and_repeats_nothing(tmp_path):
     proc.wait()
     done_before = _rows(db)
     assert 0 < done_before < _rows(tmp_path / "full.sqlite")
-    resumed = subprocess.run(_autotune_cmd(db), capture_output=True, text=True, timeout=900)
+    resumed = subprocess.run(_autotune_cmd(db, strategy), capture_output=True, text=True,
+                             timeout=900)
     assert resumed.returncode == 0, resumed.stderr
-    assert json.loads(resumed.stdout) == json.loads(full.stdout)
-    computed = int(resumed.stderr.split(" evaluations computed")[0].split()[-1])
-    assert computed == _rows(db) - done_before  # finished evaluations were not redone
-    assert _rows(db) == _rows(tmp_path / "full.sqlite")
-    again = subprocess.run(_autotune_cmd(db), capture_output=True, text=True, timeout=900)
-    assert json.loads(again.stdout) == json.loads(full.stdout)  # a finished run prints the same
+    def computed(run):
+        return int(run.stderr.split(" evaluations computed")[0].split()[-1])
+
+    if strategy == "random":  # its lists depend on (seed, program, index) alone
+        assert computed(resumed) == _rows(db) - done_before  # nothing finished was redone
+        assert json.loads(resumed.stdout) == json.loads(full.stdout)
+        assert _rows(db) == _rows(tmp_path / "full.sqlite")
+    else:
+        # guided picks its next lists by measured sizes, and LLVM gives a few lists a size
+        # that depends on what the worker compiled before (docs/autotune.md): a resumed run
+        # may take another path than an uninterrupted one. Its verification builds are
+        # stored too, so rows are not evaluations here; the finished ones were reused.
+        assert computed(resumed) < computed(full)
+    again = subprocess.run(_autotune_cmd(db, strategy), capture_output=True, text=True,
+                           timeout=900)
+    assert json.loads(again.stdout) == json.loads(resumed.stdout)  # a finished run: the same
 
 
 def test_local_workers_and_a_local_ray_cluster_agree(tmp_path):

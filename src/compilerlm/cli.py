@@ -345,7 +345,8 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
             progress_bar(enabled=not as_json) as bar:
         records = run_autotune(units, config, engine, store, progress=bar)
         computed, reused = engine.stats["evaluations"], engine.stats["cache_hits"]
-    stderr.print(f"{computed} evaluations computed, {reused} answered from {db}")
+    stderr.print(f"{computed} evaluations computed, {reused} answered from {db}, "
+                 f"{engine.stats['builds']} objects built for verification")
     _print_tuning(records, config, as_json)
 
 

@@ -66,7 +66,9 @@ class Engine:
         self.cache = None
         if self.config.use_cache:
             self.cache = ResultCache(self.config.cache_path or default_cache_path())
-        self.stats = {"evaluations": 0, "cache_hits": 0}
+        # evaluations: sizes computed (each at most once per cache); builds: objects or IR
+        # asked for by PassListEval, disasm, emulation (always built, never from the cache)
+        self.stats = {"evaluations": 0, "cache_hits": 0, "builds": 0}
         # Evaluations under way, by cache key: a second request for one joins the first, so
         # no evaluation is ever computed twice (searches often propose a list twice).
         self._inflight: dict[CacheKey, Future] = {}
@@ -101,7 +103,7 @@ class Engine:
                     done: Future = Future()
                     done.set_result(hit)
                     return done
-            self.stats["evaluations"] += 1
+            self.stats["builds" if artifacts else "evaluations"] += 1
             outer: Future = Future()
             if not artifacts:
                 self._inflight[key] = outer
