@@ -36,8 +36,10 @@ class EngineConfig:
     codegen: CodegenOptions = field(default_factory=CodegenOptions)  # what clang -Oz -c does
     cache_path: Path | None = None  # None: default_cache_path(); see use_cache
     use_cache: bool = True
-    # Identical optimised IR (same bitcode hash) reuses the first codegen's sizes.
-    reuse_codegen: bool = True
+    # Identical optimised IR (same bitcode hash) reuses the first codegen's sizes. Off: the
+    # hash leaves out use-list order, which changes codegen, so a memoised size could depend
+    # on what the worker compiled before (docs/engine.md has the case).
+    reuse_codegen: bool = False
     # None: local worker processes; "local" starts a Ray cluster here, "auto" joins the
     # running one, anything else is a cluster address.
     ray: str | None = None

@@ -80,7 +80,7 @@ class Request:
     ir: bytes | None = None  # sent when the worker does not hold the module yet
     want_ir: bool = False
     want_asm: bool = False
-    reuse_codegen: bool = True  # identical optimised IR (same hash) skips codegen
+    reuse_codegen: bool = False  # identical optimised IR (same hash) skips codegen
     want_object: bool = False  # return the object file itself (PassListEval links it)
 
 
