@@ -640,10 +640,9 @@ def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens
     best = None
     if db is not None:
         from .autotune import AutotuneStore
-        store = AutotuneStore(db)
         # The smallest stored result per unit over all runs of the store, a verified one
         # where there is one.
-        chosen = {**store.best_results(), **store.best_results(validated_only=True)}
+        chosen = AutotuneStore(db).best_results(prefer_validated=True)
         best = {h: r["best_passes"] for h, r in chosen.items()}
     _run_dataset("flagtune", inputs, out, tokenizer, max_tokens, workers, as_json,
                  lambda units, eng: build_flagtune(units, eng, best=best, budget=budget,

@@ -105,13 +105,18 @@ def _rank(candidates: dict[tuple, int]) -> list[tuple]:
 
 # -- strategies ------------------------------------------------------------------------
 
+def _search(ev: _Evaluator, found: dict[tuple, int], lists: list[list[str]]) -> None:
+    """Measure candidate lists (counted as search) and keep each one's size in `found`."""
+    for lst, size in zip(lists, ev.sizes(lists, "search")):
+        if size is not None:
+            found[tuple(lst)] = min(size, found.get(tuple(lst), size))
+
+
 def search_random(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
                   chunk: int = 64) -> dict[tuple, int]:
     for start in range(0, config.budget, chunk):
-        lists = random_lists(config.seed, ev.unit.hash, start, min(chunk, config.budget - start))
-        for lst, size in zip(lists, ev.sizes(lists, "search")):
-            if size is not None:
-                found[tuple(lst)] = min(size, found.get(tuple(lst), size))
+        _search(ev, found, random_lists(config.seed, ev.unit.hash, start,
+                                        min(chunk, config.budget - start)))
     return found
 
 
@@ -136,6 +141,17 @@ def _mutate(rng: random.Random, parent: list[str], other: list[str], space: list
     return child[:MAX_LENGTH] or [rng.choice(space)]
 
 
+def _offspring(rng: random.Random, parents: list[tuple], found: dict[tuple, int], n: int,
+               space: list[str]) -> list[list[str]]:
+    """n children, each a mutation of the winner of a tournament of two parents."""
+    children = []
+    for _ in range(n):
+        a, b = rng.sample(parents, 2) if len(parents) > 1 else (parents[0], parents[0])
+        winner = a if found[a] <= found[b] else b
+        children.append(_mutate(rng, list(winner), list(rng.choice(parents)), space))
+    return children
+
+
 def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
                   population: int = 16, offspring: int = 16,
                   initial: list[list[str]] | None = None) -> dict[tuple, int]:
@@ -149,24 +165,14 @@ def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
     if initial is None:
         initial = [random_list(rng, space, 10) for _ in range(min(population, config.budget))]
     initial = initial[:config.budget]
-    sizes = ev.sizes(initial, "search")
+    _search(ev, found, initial)
     spent += len(initial)
-    for lst, size in zip(initial, sizes):
-        if size is not None:
-            found[tuple(lst)] = min(size, found.get(tuple(lst), size))
     while spent < config.budget:
         parents = _rank(found)[:population]
         if not parents:
             break  # no list compiles (a unit that defines nothing): nothing to evolve from
         n = min(offspring, config.budget - spent)
-        children = []
-        for _ in range(n):
-            a, b = rng.sample(parents, 2) if len(parents) > 1 else (parents[0], parents[0])
-            winner = a if found[a] <= found[b] else b  # tournament of two
-            children.append(_mutate(rng, list(winner), list(rng.choice(parents)), space))
-        for lst, size in zip(children, ev.sizes(children, "search")):
-            if size is not None:
-                found[tuple(lst)] = min(size, found.get(tuple(lst), size))
+        _search(ev, found, _offspring(rng, parents, found, n, space))
         spent += n
     return found
 
@@ -229,13 +235,8 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
         ev.checked += 1
         return ev.accepts(list(lst))
 
-    def add(lists: list[list[str]]) -> None:
-        for lst, size in zip(lists, ev.sizes(lists, "search")):
-            if size is not None:
-                found[tuple(lst)] = min(size, found.get(tuple(lst), size))
-
     spent = min(config.budget, 32, max(1, config.budget // 4))
-    add(Predictor.load().propose(ev.unit, spent).lists)
+    _search(ev, found, Predictor.load().propose(ev.unit, spent).lists)
     immigrants = 0
     while spent < config.budget:
         pool = verified_parents(found, verdicts, check, population)
@@ -248,11 +249,7 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
         fresh = int(n * IMMIGRANTS)
         children = random_lists(config.seed, ev.unit.hash, immigrants, fresh)
         immigrants += fresh
-        for _ in range(n - fresh):
-            a, b = rng.sample(pool, 2) if len(pool) > 1 else (pool[0], pool[0])
-            winner = a if found[a] <= found[b] else b  # tournament of two
-            children.append(_mutate(rng, list(winner), list(rng.choice(pool)), space))
-        add(children)
+        _search(ev, found, children + _offspring(rng, pool, found, n - fresh, space))
         spent += n
     return found
 

@@ -97,14 +97,19 @@ class AutotuneStore:
             rows = self._db.execute(sql + " ORDER BY name, config_key", args).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def best_results(self, validated_only: bool = False) -> dict[str, dict]:
-        """Per program hash, its smallest stored result over all run configurations."""
+    def best_results(self, validated_only: bool = False,
+                     prefer_validated: bool = False) -> dict[str, dict]:
+        """Per program hash, its smallest stored result over all run configurations (with
+        prefer_validated, a validated result beats any unvalidated one)."""
+        def rank(r):
+            return (prefer_validated and not r.get("validated"), r["best_binary_size"])
+
         best: dict[str, dict] = {}
         for r in self.results():
             if r.get("best_binary_size") is None or (validated_only and not r.get("validated")):
                 continue
             old = best.get(r["input_hash"])
-            if old is None or r["best_binary_size"] < old["best_binary_size"]:
+            if old is None or rank(r) < rank(old):
                 best[r["input_hash"]] = r
         return best
 

@@ -203,6 +203,7 @@ def train(cfg: TrainConfig, progress=None) -> dict:
             save(step + 1)
         if progress:
             progress(step + 1, cfg.steps, "training steps")
+    elapsed = max(1e-9, time.perf_counter() - started)
     if log is not None:
         log.close()
     if start_step >= cfg.steps:
@@ -213,5 +214,4 @@ def train(cfg: TrainConfig, progress=None) -> dict:
             "last_loss": losses[-1] if losses else None, "device": str(device),
             "processes": acc.num_processes,
             "peak_lr": cfg.lr, "mixed_precision": cfg.mixed_precision,
-            "seconds": round(time.perf_counter() - started, 1),
-            "tokens_per_second": round(tokens / max(1e-9, time.perf_counter() - started), 1)}
+            "seconds": round(elapsed, 1), "tokens_per_second": round(tokens / elapsed, 1)}
