@@ -25,7 +25,7 @@ PROGRAMS = ["loops.c", "fnptr.c", "float.c", "structs.c"]
 
 @pytest.fixture(scope="module")
 def tuned(tmp_path_factory):
-    """A short verified run (random search, budget 40) on four bundled programs."""
+    """A short verified run (the default search, guided, budget 40) on four bundled programs."""
     db = tmp_path_factory.mktemp("tune") / "tune.sqlite"
     units = [load_unit(EXAMPLES / n) for n in PROGRAMS]
     config = AutotuneConfig(budget=40, seed=1, insertion=False)

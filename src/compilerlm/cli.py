@@ -315,12 +315,13 @@ def _tune_options(f):
 @click.option("--budget", type=click.IntRange(1, None), default=300, show_default=True,
               help="Search evaluations per program (the paper averaged 4,877).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--strategy", type=click.Choice(["random", "evolve", "coreset", "guided"]),
-              default="random", show_default=True,
-              help="random: the paper's search; evolve: evolutionary search from the -Oz "
-                   "lists; coreset: the flag-tuning model's best coreset lists for the "
-                   "program, then evolution from them; guided: as coreset, but only verified "
-                   "lists breed (docs/autotune.md compares them).")
+@click.option("--strategy", type=click.Choice(["guided", "random", "evolve", "coreset"]),
+              default="guided", show_default=True,
+              help="guided: the flag-tuning model's best coreset lists for the program, then "
+                   "evolution in which only verified lists breed, with random lists mixed in; "
+                   "random: the paper's search; evolve: evolutionary search from the -Oz "
+                   "lists; coreset: as guided, but unverified lists breed too "
+                   "(docs/autotune.md compares them).")
 @click.option("--no-validate", is_flag=True, help="Raw search: no PassListEval check.")
 @click.option("--suite", "suites", multiple=True, default=("builtin",), show_default=True,
               help="PassListEval suites for validation (as in `passlisteval`).")

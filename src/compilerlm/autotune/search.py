@@ -6,11 +6,12 @@ PassListEval check and a broadcast of the 100 most common best lists (paper, sec
 1. baselines: clang-17 -Oz (what users compare against) and two pass lists that stand for it,
    `default<Oz>` and `default<Oz>,slp-vectorizer` (LLM 17's textual `default<Oz>` leaves out
    the SLP vectoriser that clang's -Oz runs; with it the list reproduces clang on float.c);
-2. search: `random` (the paper's, the default), `evolve` (an elitist evolutionary search from
-   the baselines; measured worse once winners are verified), `coreset` (the flag-tuning
-   model's best lists for the program, then evolution; ahead only at small budgets) or
-   `guided` (as coreset, but only verified lists breed, and a quarter of each generation is
-   random search's), `budget` evaluations per program;
+2. search, `budget` evaluations per program: `guided` (the default: the flag-tuning model's
+   best lists for the program, then evolution in which only verified lists breed; a quarter
+   of each generation is random search's, a quarter bred from lists without a default<...>
+   pipeline), `random` (the paper's), `evolve` (an elitist evolutionary search from the
+   baselines; measured worse once winners are verified) or `coreset` (as guided, but
+   unverified lists breed too; ahead only at small budgets);
 3. verification: best first, a list counts only once PassListEval accepts it on the suites
    and, when the program itself is runnable, on the program; a rejected list is recorded with
    its reason and the next best is taken (up to `candidates` lists smaller than -Oz's);
@@ -42,6 +43,7 @@ from .store import AutotuneStore
 
 OZ_LISTS = (["default<Oz>"], ["default<Oz>", "slp-vectorizer"])
 IMMIGRANTS = 0.25  # share of each `guided` generation drawn by random search
+PLAIN = 0.25  # share bred from verified lists of single passes (no default<...> pipeline)
 STRATEGIES = ("random", "evolve", "coreset", "guided")
 
 
@@ -49,9 +51,10 @@ STRATEGIES = ("random", "evolve", "coreset", "guided")
 class AutotuneConfig:
     budget: int = 300  # search evaluations per program (the paper averaged 4,877)
     seed: int = 0
-    # random won on verified gains at budgets 100 and 300 (docs/autotune.md); evolve finds
-    # small lists faster, but mostly broken ones that verification then throws away.
-    strategy: str = "random"
+    # guided beat the paper's random search at every budget from 100 to 1,000 on the bundled
+    # programs and from 300 on HumanEval-X (docs/autotune.md); evolve and coreset find small
+    # lists faster, but mostly broken ones that verification then throws away.
+    strategy: str = "guided"
     minimize: bool = True  # the paper's minimisation, looped to a fixed point
     insertion: bool = True  # the expensive part of minimisation: every pass at every place
     validate: bool = True  # PassListEval must accept a list before it counts
@@ -221,8 +224,10 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
     are then rejected; docs/autotune.md). Here a list becomes a parent only once PassListEval
     (and the program's own run) accepted it (verified_parents): each list is checked at most
     once, a rejection usually stops at the first failing program, and rejected lists never
-    breed. Verification compiles the suite's programs, not this unit, so the budget counts
-    the same thing as for the other strategies."""
+    breed. Each generation: a quarter random search's lists, a quarter bred from the best
+    verified lists of single passes, the rest from the best verified lists of all.
+    Verification compiles the suite's programs, not this unit, so the budget counts the same
+    thing as for the other strategies."""
     from ..flagtune.predictor import Predictor
 
     rng = random.Random(f"guided:{config.seed}:{ev.unit.hash}")
@@ -249,9 +254,21 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
         fresh = int(n * IMMIGRANTS)
         children = random_lists(config.seed, ev.unit.hash, immigrants, fresh)
         immigrants += fresh
-        _search(ev, found, children + _offspring(rng, pool, found, n - fresh, space))
+        # A second population: lists made of single passes only. The best verified lists are
+        # soon all -Oz plus a pass or two, a basin local moves do not leave, while many of
+        # random search's best winners are a few plain passes (huffman.c at 5,000: newgvn,
+        # sroa, jump-threading, correlated-propagation, gvn-sink once minimised).
+        plain = verified_parents({lst: s for lst, s in found.items() if _plain(lst)},
+                                 verdicts, check, population)
+        n_plain = int(n * PLAIN) if plain else 0
+        children += _offspring(rng, plain, found, n_plain, space)
+        _search(ev, found, children + _offspring(rng, pool, found, n - fresh - n_plain, space))
         spent += n
     return found
+
+
+def _plain(lst: tuple) -> bool:
+    return not any(p.startswith("default<") for p in lst)
 
 
 # -- verification ------------------------------------------------------------------------
