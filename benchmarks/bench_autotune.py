@@ -45,6 +45,7 @@ def main() -> int:
                     help="also N seeded HumanEval-X C++ programs (third-party code, each run "
                          "with its own unit tests) from the JSONL file at PATH")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0, help="the search's seed (as autotune's)")
     ap.add_argument("--cache", default=None, metavar="DB",
                     help="keep the evaluations in this SQLite file: a killed run resumes, and "
                          "random search at a larger budget reuses the smaller budget's lists")
@@ -67,7 +68,8 @@ def main() -> int:
                    cache_path=args.cache or Path(tmp) / "c.sqlite") as engine:
         for budget in map(int, args.budgets.split(",")):
             for strategy in args.strategies.split(","):
-                config = AutotuneConfig(budget=budget, strategy=strategy, minimize=False)
+                config = AutotuneConfig(budget=budget, strategy=strategy, seed=args.seed,
+                                        minimize=False)
                 verifier = Verifier(engine, config)
                 t = time.perf_counter()
                 records = [tune_program(u, config, engine, verifier) for u in units]

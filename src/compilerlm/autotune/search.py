@@ -36,7 +36,7 @@ from ..corpus.unit import Unit
 from ..passlisteval import PassListEval, Program, parse_suite
 from ..passlisteval.programs import benchmark_program
 from ..toolchain.engine import Engine
-from ..toolchain.passes import parse_pass_list, search_space
+from ..toolchain.passes import DEFAULT_PIPELINE, parse_pass_list, search_space
 from .minimize import minimize
 from .random_search import MAX_LENGTH, random_list, random_lists
 from .store import AutotuneStore
@@ -268,7 +268,7 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
 
 
 def _plain(lst: tuple) -> bool:
-    return not any(p.startswith("default<") for p in lst)
+    return not any(DEFAULT_PIPELINE.match(p) for p in lst)
 
 
 # -- verification ------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ..autotune.store import AutotuneStore
 from ..errors import InputError
 from ..passlisteval import PassListEval, builtin_suite
 from ..toolchain.engine import Engine
-from ..toolchain.passes import search_space
+from ..toolchain.passes import DEFAULT_PIPELINE, search_space
 from .features import unit_features
 from .predictor import FAILED_LOG_RATIO, Predictor
 
@@ -90,7 +90,7 @@ def screen_oz_neighbours(sample, engine: Engine, min_wins: int = 2, progress=Non
     is more often -Oz plus one pass before or after it (`loop-rotate,default<Oz>` was 26 %
     smaller than -Oz on one bundled program, `default<Oz>,mergefunc` 3 % on another). Then
     pairs: the 8 best passes before -Oz with the 8 best after it."""
-    names = [p.name for p in search_space() if not p.name.startswith("default<")]
+    names = [p.name for p in search_space() if not DEFAULT_PIPELINE.match(p.name)]
     singles = [["default<Oz>", p] for p in names] + [[p, "default<Oz>"] for p in names]
     wins = collections.Counter()
     r = _log_ratios(sample, singles, engine, progress, "-Oz neighbours screened")
