@@ -248,3 +248,28 @@ def test_guided_search_gives_verified_deterministic_results(tmp_path):
         assert r["lists_verified_in_search"] >= 1
     key = lambda rs: [(r["best_passes"], r["best_binary_size"]) for r in rs]
     assert key(runs[0]) == key(runs[1])
+
+
+def test_guided_search_spends_its_budget_on_new_lists(tmp_path):
+    """Bred children that repeat a measured list are bred again: over a real guided search
+    (no validation, so every list may breed) the lists it sends to the engine are all new,
+    apart from the model's first lists, which may hold the -Oz lists measured as baselines."""
+    from compilerlm.autotune.search import _Evaluator, search_guided
+    unit = load_unit(EXAMPLES / "switch.c")
+    with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
+        sent = []
+        real = engine.measure_many
+
+        def spy(requests):
+            sent.extend(tuple(lst) for _, lst in requests)
+            return real(requests)
+
+        engine.measure_many = spy
+        ev = _Evaluator(engine, unit)
+        found = dict(zip(map(tuple, OZ_LISTS), ev.sizes([list(x) for x in OZ_LISTS],
+                                                          "baseline")))
+        first = len(sent) + 32  # the baselines, then the model's lists (a quarter, <= 32)
+        search_guided(ev, AutotuneConfig(budget=160, seed=1), found)
+    assert ev.tally.search == 160 and len(sent) == 2 + 160
+    bred = sent[first:]
+    assert len(set(bred)) == len(bred) and not set(bred) & set(sent[:first])
