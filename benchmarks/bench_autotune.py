@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_autotune.py --budgets 100,300,1000 [--inputs DIR ...]
     .venv/bin/python benchmarks/bench_autotune.py --humaneval ../shared/data/humaneval_cpp.jsonl.gz@20
+    .venv/bin/python benchmarks/bench_autotune.py --budgets 500 --strategies guided --seed 0,1,2
 
 For each strategy and budget: every program of the inputs (default: the bundled examples) is
 searched with that many candidate evaluations; the raw gain is the smallest list found, the
@@ -45,7 +46,10 @@ def main() -> int:
                     help="also N seeded HumanEval-X C++ programs (third-party code, each run "
                          "with its own unit tests) from the JSONL file at PATH")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=0, help="the search's seed (as autotune's)")
+    ap.add_argument("--seed", type=_seeds, default=[0], metavar="S[,S...]",
+                    help="the search's seed (as autotune's); several: each strategy and budget "
+                         "runs once per seed, and a row with their mean follows (one seed's "
+                         "result often hangs on one program's lucky find: docs/autotune.md)")
     ap.add_argument("--cache", default=None, metavar="DB",
                     help="keep the evaluations in this SQLite file: a killed run resumes, and "
                          "random search at a larger budget reuses the smaller budget's lists")
@@ -62,43 +66,72 @@ def main() -> int:
             f.write_text(p.source)
             inputs.append(str(f))
     units = list(iter_units(inputs))
+    seeds = args.seed
     rows = []
     with tempfile.TemporaryDirectory() as tmp, \
             Engine(workers=args.workers,
                    cache_path=args.cache or Path(tmp) / "c.sqlite") as engine:
         for budget in map(int, args.budgets.split(",")):
             for strategy in args.strategies.split(","):
-                config = AutotuneConfig(budget=budget, strategy=strategy, seed=args.seed,
-                                        minimize=False)
-                verifier = Verifier(engine, config)
-                t = time.perf_counter()
-                records = [tune_program(u, config, engine, verifier) for u in units]
-                s = summarize(records)
-                raw_total, raw_geo = raw_summary(records)
-                rows.append({"strategy": strategy, "budget": budget, "programs": len(units),
-                             "verified_total_pct": s["improvement_total_pct"],
-                             "verified_geomean_pct": s["improvement_geomean_pct"],
-                             "raw_total_pct": raw_total, "raw_geomean_pct": raw_geo,
-                             "rejected_winners": sum(r["rejected_winners"] for r in records),
-                             "better_than_oz": s["better_than_oz"],
-                             "seconds": round(time.perf_counter() - t, 1)})
-                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-                rows[-1]["per_program"] = [
-                    {k: r[k] for k in ("input", "oz_binary_size", "best_binary_size",
-                                       "raw_best_binary_size", "rejected_winners",
-                                       "best_passes")} for r in records]
+                for seed in seeds:
+                    rows.append(_run(units, engine, strategy, budget, seed))
+                if len(seeds) > 1:
+                    rows.append(_mean(rows[-len(seeds):]))
+                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps({"rows": rows}, indent=2))
         return 0
-    print("| strategy | budget | verified total | verified geomean | raw total | raw geomean "
-          "| rejected winners | programs < -Oz | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| strategy | budget | seed | verified total | verified geomean | raw total "
+          "| raw geomean | rejected winners | programs < -Oz | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['strategy']} | {r['budget']} | {r['verified_total_pct']:+.2f} % | "
-              f"{r['verified_geomean_pct']:+.2f} % | {r['raw_total_pct']:+.2f} % | "
-              f"{r['raw_geomean_pct']:+.2f} % | {r['rejected_winners']} | "
-              f"{r['better_than_oz']}/{r['programs']} | {r['seconds']} |")
+        print(f"| {r['strategy']} | {r['budget']} | {r['seed']} | "
+              f"{r['verified_total_pct']:+.2f} % | {r['verified_geomean_pct']:+.2f} % | "
+              f"{r['raw_total_pct']:+.2f} % | {r['raw_geomean_pct']:+.2f} % | "
+              f"{r['rejected_winners']} | {r['better_than_oz']}/{r['programs']} | "
+              f"{r['seconds']} |")
     return 0
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of "
+                                         "integers") from None
+
+
+def _run(units, engine, strategy: str, budget: int, seed: int) -> dict:
+    """One strategy at one budget and seed on every unit: the row and its per-program part."""
+    config = AutotuneConfig(budget=budget, strategy=strategy, seed=seed, minimize=False)
+    verifier = Verifier(engine, config)
+    t = time.perf_counter()
+    records = [tune_program(u, config, engine, verifier) for u in units]
+    s = summarize(records)
+    raw_total, raw_geo = raw_summary(records)
+    row = {"strategy": strategy, "budget": budget, "seed": seed, "programs": len(units),
+           "verified_total_pct": s["improvement_total_pct"],
+           "verified_geomean_pct": s["improvement_geomean_pct"],
+           "raw_total_pct": raw_total, "raw_geomean_pct": raw_geo,
+           "rejected_winners": sum(r["rejected_winners"] for r in records),
+           "better_than_oz": s["better_than_oz"],
+           "seconds": round(time.perf_counter() - t, 1)}
+    print(json.dumps(row), file=sys.stderr, flush=True)
+    row["per_program"] = [
+        {k: r[k] for k in ("input", "oz_binary_size", "best_binary_size",
+                           "raw_best_binary_size", "rejected_winners", "best_passes")}
+        for r in records]
+    return row
+
+
+def _mean(rows: list[dict]) -> dict:
+    """The seeds' mean of each number (rounded as the rows are)."""
+    mean = {"strategy": rows[0]["strategy"], "budget": rows[0]["budget"], "seed": "mean",
+            "programs": rows[0]["programs"]}
+    for key in ("verified_total_pct", "verified_geomean_pct", "raw_total_pct",
+                "raw_geomean_pct", "rejected_winners", "better_than_oz", "seconds"):
+        mean[key] = round(sum(r[key] for r in rows) / len(rows), 4 if key.endswith("pct") else 1)
+    return mean
 
 
 if __name__ == "__main__":
