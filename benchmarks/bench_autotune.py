@@ -125,7 +125,7 @@ def _run(units, engine, strategy: str, budget: int, seed: int) -> dict:
 
 
 def _mean(rows: list[dict]) -> dict:
-    """The seeds' mean of each number (rounded as the rows are)."""
+    """The seeds' mean of each number (percentages to 4 decimals, counts and seconds to 1)."""
     mean = {"strategy": rows[0]["strategy"], "budget": rows[0]["budget"], "seed": "mean",
             "programs": rows[0]["programs"]}
     for key in ("verified_total_pct", "verified_geomean_pct", "raw_total_pct",
