@@ -3,12 +3,15 @@
     .venv/bin/python benchmarks/bench_autotune.py --budgets 100,300,1000 [--inputs DIR ...]
     .venv/bin/python benchmarks/bench_autotune.py --humaneval ../shared/data/humaneval_cpp.jsonl.gz@20
     .venv/bin/python benchmarks/bench_autotune.py --budgets 500 --strategies guided --seed 0,1,2
+    .venv/bin/python benchmarks/bench_autotune.py --strategies guided --exchanges none
 
 For each strategy and budget: every program of the inputs (default: the bundled examples) is
 searched with that many candidate evaluations; the raw gain is the smallest list found, the
 verified gain the best list that PassListEval accepts on the built-in suite *and* on the
 program itself (each bundled example prints what it computes). Minimisation is off, so the
 numbers measure the search alone. Improvement over clang -Oz, by total size and geomean.
+The programs are tuned together, as `compilerlm autotune` tunes them (with `guided` they
+exchange their best lists; `--exchanges none` searches each alone).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from compilerlm.autotune.search import AutotuneConfig, Verifier, summarize, tune_program
+from compilerlm.autotune.search import AutotuneConfig, Verifier, summarize, tune_programs
 from compilerlm.corpus.compile import iter_units
 from compilerlm.toolchain.engine import Engine
 
@@ -53,6 +56,10 @@ def main() -> int:
     ap.add_argument("--cache", default=None, metavar="DB",
                     help="keep the evaluations in this SQLite file: a killed run resumes, and "
                          "random search at a larger budget reuses the smaller budget's lists")
+    ap.add_argument("--exchanges", type=_shares, default=AutotuneConfig.exchanges,
+                    metavar="SHARE[,SHARE...]",
+                    help="guided: the shares of the budget left when the programs exchange "
+                         "their best lists (default: autotune's); 'none': each alone")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     inputs = list(args.inputs or ([] if args.humaneval else [str(EXAMPLES)]))
@@ -74,7 +81,8 @@ def main() -> int:
         for budget in map(int, args.budgets.split(",")):
             for strategy in args.strategies.split(","):
                 for seed in seeds:
-                    rows.append(_run(units, engine, strategy, budget, seed))
+                    rows.append(_run(units, engine, strategy, budget, seed,
+                                     args.exchanges))
                 if len(seeds) > 1:
                     rows.append(_mean(rows[-len(seeds):]))
                     print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
@@ -101,12 +109,27 @@ def _seeds(text: str) -> list[int]:
                                          "integers") from None
 
 
-def _run(units, engine, strategy: str, budget: int, seed: int) -> dict:
+def _shares(text: str) -> tuple[float, ...]:
+    if text == "none":
+        return ()
+    try:
+        shares = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        shares = ()
+    if not shares or not all(0 < x < 1 for x in shares):
+        raise argparse.ArgumentTypeError(f"{text!r}: give shares between 0 and 1 separated by "
+                                         "commas, or 'none'")
+    return shares
+
+
+def _run(units, engine, strategy: str, budget: int, seed: int,
+         exchanges: tuple[float, ...]) -> dict:
     """One strategy at one budget and seed on every unit: the row and its per-program part."""
-    config = AutotuneConfig(budget=budget, strategy=strategy, seed=seed, minimize=False)
+    config = AutotuneConfig(budget=budget, strategy=strategy, seed=seed, minimize=False,
+                            exchanges=exchanges)
     verifier = Verifier(engine, config)
     t = time.perf_counter()
-    records = [tune_program(u, config, engine, verifier) for u in units]
+    records = tune_programs(units, config, engine, verifier)
     s = summarize(records)
     raw_total, raw_geo = raw_summary(records)
     row = {"strategy": strategy, "budget": budget, "seed": seed, "programs": len(units),

@@ -273,3 +273,43 @@ def test_guided_search_spends_its_budget_on_new_lists(tmp_path):
     assert ev.tally.search == 160 and len(sent) == 2 + 160
     bred = sent[first:]
     assert len(set(bred)) == len(bred) and not set(bred) & set(sent[:first])
+
+
+def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
+    """Tuned as a group, each program measures the others' best lists of the first stage near
+    the end of its own budget, and its budget still counts exactly; stopping a guided search
+    part way and going on sends the same lists as running it through."""
+    from compilerlm.autotune.search import GuidedSearch, _begin, search_guided, tune_programs
+    units = [load_unit(EXAMPLES / n) for n in ("switch.c", "loops.c")]
+    config = AutotuneConfig(budget=160, seed=1, validate=False, minimize=False)
+    sent: dict[str, list] = {}
+    with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
+        real = engine.measure_many
+
+        def spy(requests):
+            for unit, lst in requests:
+                sent.setdefault(unit.name, []).append(tuple(lst))
+            return real(requests)
+
+        engine.measure_many = spy
+        records = tune_programs(units, config, engine, None)
+        together, sent = sent, {}
+        firsts, first_stage = [], {}
+        for unit in units:
+            ev, found = _begin(unit, engine, None)
+            search = GuidedSearch(ev, config, found)
+            search.run(config.budget - int(config.budget * config.exchanges[0]))
+            firsts.append(search.best_verified())
+            first_stage[unit.name] = list(sent[unit.name])
+            search.run()
+        in_two_steps, sent = sent, {}
+        ev, found = _begin(units[0], engine, None)
+        search_guided(ev, config, found)
+        in_one = sent[units[0].name]
+    assert in_two_steps[units[0].name] == in_one
+    assert all(r["evaluations"]["search"] == 160 for r in records)
+    assert all(f is not None and f not in map(tuple, OZ_LISTS) for f in firsts)
+    for i, unit in enumerate(units):
+        own, other_best = first_stage[unit.name], firsts[1 - i]
+        assert together[unit.name][:len(own)] == own  # the first stage is the search alone
+        assert other_best not in own and other_best in together[unit.name][len(own):]

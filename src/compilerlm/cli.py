@@ -327,10 +327,13 @@ def _tune_options(f):
               help="PassListEval suites for validation (as in `passlisteval`).")
 @click.option("--no-minimize", is_flag=True, help="Skip minimisation.")
 @click.option("--no-insertion", is_flag=True, help="Minimise without the insertion search.")
+@click.option("--no-exchange", is_flag=True,
+              help="guided: search each program alone (by default the programs tuned "
+                   "together try each other's best lists when 30% of their budgets is left).")
 @_tune_options
 @json_option
 def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimize,
-             no_insertion, workers, timeout, ray, as_json):
+             no_insertion, no_exchange, workers, timeout, ray, as_json):
     """Search, minimise and verify the smallest pass list of every program."""
     from .autotune import AutotuneConfig, AutotuneStore
     from .autotune import autotune as run_autotune
@@ -339,7 +342,8 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
 
     config = AutotuneConfig(budget=budget, seed=seed, strategy=strategy,
                             minimize=not no_minimize, insertion=not no_insertion,
-                            validate=not no_validate, suites=tuple(suites))
+                            validate=not no_validate, suites=tuple(suites),
+                            exchanges=() if no_exchange else AutotuneConfig.exchanges)
     units = list(iter_units(inputs))
     store = AutotuneStore(db)
     with make_engine(workers, timeout, None, db, False, ray=ray) as engine, \

@@ -9,7 +9,8 @@ PassListEval check and a broadcast of the 100 most common best lists (paper, sec
 2. search, `budget` evaluations per program: `guided` (the default: the flag-tuning model's
    best lists for the program, then evolution in which only verified lists breed; a quarter
    of each generation is random search's, a quarter bred from lists without a default<...>
-   pipeline), `random` (the paper's), `evolve` (an elitist evolutionary search from the
+   pipeline; programs tuned together try each other's best lists when 30 % of their budgets
+   is left), `random` (the paper's), `evolve` (an elitist evolutionary search from the
    baselines; measured worse once winners are verified) or `coreset` (as guided, but
    unverified lists breed too; ahead only at small budgets);
 3. verification: best first, a list counts only once PassListEval accepts it on the suites
@@ -26,6 +27,7 @@ replaying the same deterministic search.
 
 from __future__ import annotations
 
+import collections
 import json
 import math
 import random
@@ -44,6 +46,7 @@ from .store import AutotuneStore
 OZ_LISTS = (["default<Oz>"], ["default<Oz>", "slp-vectorizer"])
 IMMIGRANTS = 0.25  # share of each `guided` generation drawn by random search
 PLAIN = 0.25  # share bred from verified lists of single passes (no default<...> pipeline)
+EXCHANGE_GROUP = 64  # programs that share their finds (bounds the lists held in memory)
 STRATEGIES = ("random", "evolve", "coreset", "guided")
 
 
@@ -64,6 +67,9 @@ class AutotuneConfig:
     # minimised). 10 was too few: at budget 5,000 random search's ten smallest lists were
     # often all broken, and the program fell back to -Oz (docs/autotune.md).
     candidates: int = 100
+    # guided: the shares of the budget left when programs tuned together exchange their best
+    # verified lists (tune_programs); empty, each program's result depends on it alone.
+    exchanges: tuple[float, ...] = (0.3,)
 
     def key(self) -> str:
         """What decides results (not how fast they come): names a run in the store."""
@@ -227,8 +233,7 @@ def verified_parents(found: dict[tuple, int], verdicts: dict[tuple, bool], check
     return pool
 
 
-def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
-                  population: int = 8, offspring: int = 16) -> dict[tuple, int]:
+class GuidedSearch:
     """Local search from the model's coreset whose parents are verified lists.
 
     `evolve` and `coreset` converge on small lists that break programs (most of their winners
@@ -238,46 +243,79 @@ def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
     breed. Each generation: a quarter random search's lists, a quarter bred from the best
     verified lists of single passes, the rest from the best verified lists of all.
     Verification compiles the suite's programs, not this unit, so the budget counts the same
-    thing as for the other strategies."""
-    from ..flagtune.predictor import Predictor
+    thing as for the other strategies.
 
-    rng = random.Random(f"guided:{config.seed}:{ev.unit.hash}")
-    space = [p.name for p in search_space()]
-    verdicts: dict[tuple, bool] = {}
+    The search can stop part way (`run(until)`), take lists found on other programs
+    (`migrate`) and go on: `run(a)` then `run(b)` is `run(b)`."""
 
-    def check(lst: tuple) -> bool:
-        if ev.accepts is None:
+    def __init__(self, ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
+                 population: int = 8, offspring: int = 16):
+        from ..flagtune.predictor import Predictor
+
+        self.ev, self.config, self.found = ev, config, found
+        self.population, self.offspring = population, offspring
+        self.rng = random.Random(f"guided:{config.seed}:{ev.unit.hash}")
+        self.space = [p.name for p in search_space()]
+        self.verdicts: dict[tuple, bool] = {}
+        self.immigrants = 0
+        self.spent = min(config.budget, 32, max(1, config.budget // 4))
+        _search(ev, found, Predictor.load().propose(ev.unit, self.spent).lists)
+
+    def check(self, lst: tuple) -> bool:
+        if self.ev.accepts is None:
             return True
-        ev.checked += 1
-        return ev.accepts(list(lst))
+        self.ev.checked += 1
+        return self.ev.accepts(list(lst))
 
-    spent = min(config.budget, 32, max(1, config.budget // 4))
-    _search(ev, found, Predictor.load().propose(ev.unit, spent).lists)
-    immigrants = 0
-    while spent < config.budget:
-        pool = verified_parents(found, verdicts, check, population)
-        if not pool:
-            break  # nothing compiles, or nothing passes (a unit that defines nothing)
-        n = min(offspring, config.budget - spent)
-        # Some of each generation are the paper's random lists (the same ones random search
-        # would try): they reach what local moves from the coreset do not, and the good ones
-        # breed like any verified list.
-        fresh = int(n * IMMIGRANTS)
-        children = random_lists(config.seed, ev.unit.hash, immigrants, fresh)
-        immigrants += fresh
-        # A second population: lists made of single passes only. The best verified lists are
-        # soon all -Oz plus a pass or two, a basin local moves do not leave, while many of
-        # random search's best winners are a few plain passes (huffman.c at 5,000: newgvn,
-        # sroa, jump-threading, correlated-propagation, gvn-sink once minimised).
-        plain = verified_parents({lst: s for lst, s in found.items() if _plain(lst)},
-                                 verdicts, check, population)
-        n_plain = int(n * PLAIN) if plain else 0
-        avoid = set(found) | {tuple(c) for c in children}
-        children += _offspring(rng, plain, found, n_plain, space, avoid)
-        children += _offspring(rng, pool, found, n - fresh - n_plain, space, avoid)
-        _search(ev, found, children)
-        spent += n
-    return found
+    def best_verified(self) -> tuple | None:
+        """The smallest list that may breed (verified, when the run validates)."""
+        pool = verified_parents(self.found, self.verdicts, self.check, 1)
+        return pool[0] if pool else None
+
+    def migrate(self, lists: list[tuple], limit: int) -> None:
+        """Measure up to `limit` of `lists` not measured here yet, within the budget; they
+        breed like any list once verified."""
+        new = [list(x) for x in lists if x not in self.found][:max(0, min(
+            limit, self.config.budget - self.spent))]
+        _search(self.ev, self.found, new)
+        self.spent += len(new)
+
+    def run(self, until: int | None = None) -> dict[tuple, int]:
+        until = self.config.budget if until is None else min(until, self.config.budget)
+        found, rng, space = self.found, self.rng, self.space
+        while self.spent < until:
+            pool = verified_parents(found, self.verdicts, self.check, self.population)
+            if not pool:
+                break  # nothing compiles, or nothing passes (a unit that defines nothing)
+            # Whole generations (the last one may pass `until`), so stopping part way
+            # changes nothing.
+            n = min(self.offspring, self.config.budget - self.spent)
+            # Some of each generation are the paper's random lists (the same ones random
+            # search would try): they reach what local moves from the coreset do not, and
+            # the good ones breed like any verified list.
+            fresh = int(n * IMMIGRANTS)
+            children = random_lists(self.config.seed, self.ev.unit.hash, self.immigrants, fresh)
+            self.immigrants += fresh
+            # A second population: lists made of single passes only. The best verified lists
+            # are soon all -Oz plus a pass or two, a basin local moves do not leave, while
+            # many of random search's best winners are a few plain passes (huffman.c at
+            # 5,000: newgvn, sroa, jump-threading, correlated-propagation, gvn-sink once
+            # minimised).
+            plain = verified_parents({lst: s for lst, s in found.items() if _plain(lst)},
+                                     self.verdicts, self.check, self.population)
+            n_plain = int(n * PLAIN) if plain else 0
+            avoid = set(found) | {tuple(c) for c in children}
+            children += _offspring(rng, plain, found, n_plain, space, avoid)
+            children += _offspring(rng, pool, found, n - fresh - n_plain, space, avoid)
+            _search(self.ev, found, children)
+            self.spent += n
+        return found
+
+
+def search_guided(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
+                  population: int = 8, offspring: int = 16) -> dict[tuple, int]:
+    """The guided search of one program alone (GuidedSearch, without migrants)."""
+    return GuidedSearch(ev, config, found, population, offspring).run()
 
 
 def _plain(lst: tuple) -> bool:
@@ -333,22 +371,85 @@ class Verifier:
 
 # -- one program ---------------------------------------------------------------------------
 
-def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
-                 verifier: Verifier | None) -> dict:
+def _begin(unit: Unit, engine: Engine, verifier: Verifier | None
+           ) -> tuple[_Evaluator, dict[tuple, int]]:
+    """The unit's evaluator and its found lists, the -Oz lists measured (baselines)."""
     ev = _Evaluator(engine, unit)
     if verifier is not None:
         ev.accepts = lambda passes: verifier.check(passes, unit).accepted
-    oz = engine.oz_baseline(unit)
     found: dict[tuple, int] = {}
     for lst, size in zip(OZ_LISTS, ev.sizes([list(x) for x in OZ_LISTS], "baseline")):
         if size is not None:
             found[tuple(lst)] = size
+    return ev, found
+
+
+def tune_program(unit: Unit, config: AutotuneConfig, engine: Engine,
+                 verifier: Verifier | None) -> dict:
+    """Search, verify and minimise one program alone."""
+    return tune_programs([unit], config, engine, verifier)[0]
+
+
+def tune_programs(units: list[Unit], config: AutotuneConfig, engine: Engine,
+                  verifier: Verifier | None, progress=None) -> list[dict]:
+    """Tune programs as one group. With `guided` and more than one program, the group shares
+    its finds: each program searches alone until the first of `config.exchanges` (a share of
+    its budget) is left, then measures the best verified lists the others found (_exchange) and
+    searches on from all it holds; at each later share left, the same again. A pair of
+    passes that pays only together (mergereturn,gvn-sink on HumanEval-X) is found by chance
+    on one program in a run; its neighbours then get it for a compilation, and refine it.
+    The migrants are part of the budget. Results depend on the group (as broadcast's do),
+    never on the number of workers; the search before the first exchange is the program's
+    search alone."""
     strategies = {"random": search_random, "evolve": search_evolve, "coreset": search_coreset,
                   "guided": search_guided}
     if config.strategy not in strategies:
         raise ValueError(f"unknown strategy {config.strategy!r}; choose from {STRATEGIES}")
-    strategies[config.strategy](ev, config, found)
+    report = progress or (lambda done, total, phase: None)
+    exchanges = sorted(config.exchanges, reverse=True)
+    if config.strategy != "guided" or not exchanges or len(units) == 1:
+        records = []
+        for i, unit in enumerate(units):
+            ev, found = _begin(unit, engine, verifier)
+            strategies[config.strategy](ev, config, found)
+            records.append(_finish(unit, config, engine, verifier, ev, found))
+            report(i + 1, len(units), "programs tuned")
+        return records
+    searches = []
+    for i, unit in enumerate(units):
+        ev, found = _begin(unit, engine, verifier)
+        searches.append(GuidedSearch(ev, config, found))
+        searches[-1].run(config.budget - int(config.budget * exchanges[0]))
+        report(i + 1, len(units), "programs searched")
+    for round_, left in enumerate(exchanges):
+        for search in searches if round_ else ():
+            search.run(config.budget - int(config.budget * left))
+        _exchange(searches, config.budget)
+    records = []
+    for i, (unit, search) in enumerate(zip(units, searches)):
+        search.run()
+        records.append(_finish(unit, config, engine, verifier, search.ev, search.found))
+        searches[i] = None  # its lists are no longer needed
+        report(i + 1, len(units), "programs tuned")
+    return records
 
+
+def _exchange(searches: list[GuidedSearch], budget: int) -> None:
+    """Each search measures the others' best verified lists (the most common first, then the
+    shortest), at most half of the budget it has left."""
+    oz_lists = {tuple(x) for x in OZ_LISTS}
+    bests = [s.best_verified() for s in searches]
+    counts = collections.Counter(b for b in bests if b is not None and b not in oz_lists)
+    for i, search in enumerate(searches):
+        migrants = sorted({b for j, b in enumerate(bests) if j != i and b in counts},
+                          key=lambda b: (-counts[b], len(b), b))
+        search.migrate(migrants, (budget - search.spent) // 2)
+
+
+def _finish(unit: Unit, config: AutotuneConfig, engine: Engine, verifier: Verifier | None,
+            ev: _Evaluator, found: dict[tuple, int]) -> dict:
+    """The program's record: its lists best first, verified, the winner minimised."""
+    oz = engine.oz_baseline(unit)
     ranked = _rank(found)
     raw_best = ranked[0] if ranked else None
     rejections, best, best_size, validated = [], None, None, False
@@ -445,16 +546,28 @@ def summarize(records: list[dict]) -> dict:
 
 def autotune(units: list[Unit], config: AutotuneConfig, engine: Engine, store: AutotuneStore,
              progress=None) -> list[dict]:
-    """Tune every unit; each finished program's record is stored as soon as it is known."""
+    """Tune every unit, in groups of EXCHANGE_GROUP programs that share their finds
+    (tune_programs); each group's records are stored as soon as they are known. A group with
+    a program missing from the store is searched again: the finished programs' searches are
+    replayed from the store's evaluations (their finds are the others' migrants)."""
     verifier = Verifier(engine, config) if config.validate else None
     records = []
-    for i, unit in enumerate(units):
+    for unit in units:
         store.add_program(unit)
-        record = store.get_result(config.key(), unit.hash)
-        if record is None:
-            record = tune_program(unit, config, engine, verifier)
-            store.put_result(config.key(), record, unit.hash)
-        records.append(record)
+    # Programs that do not exchange lists are stored one by one, as each finishes.
+    size = EXCHANGE_GROUP if config.strategy == "guided" and config.exchanges else 1
+    for start in range(0, len(units), size):
+        group = units[start:start + size]
+        stored = [store.get_result(config.key(), u.hash) for u in group]
+        if any(r is None for r in stored):
+            fresh = tune_programs(group, config, engine, verifier, progress=progress and (
+                lambda done, total, phase, start=start: progress(start + done, len(units),
+                                                                 phase)))
+            for unit, old, new in zip(group, stored, fresh):
+                if old is None:
+                    store.put_result(config.key(), new, unit.hash)
+            stored = [old or new for old, new in zip(stored, fresh)]
+        records += stored
         if progress:
-            progress(i + 1, len(units), "programs tuned")
+            progress(len(records), len(units), "programs tuned")
     return records
