@@ -71,6 +71,11 @@ class AutotuneConfig:
     # verified lists (tune_programs); empty, each program's result depends on it alone.
     exchanges: tuple[float, ...] = (0.3,)
 
+    @property
+    def exchanging(self) -> bool:
+        """Whether programs tuned together share their finds (tune_programs)."""
+        return self.strategy == "guided" and bool(self.exchanges)
+
     def key(self) -> str:
         """What decides results (not how fast they come): names a run in the store."""
         return json.dumps(asdict(self), sort_keys=True)
@@ -406,8 +411,7 @@ def tune_programs(units: list[Unit], config: AutotuneConfig, engine: Engine,
     if config.strategy not in strategies:
         raise ValueError(f"unknown strategy {config.strategy!r}; choose from {STRATEGIES}")
     report = progress or (lambda done, total, phase: None)
-    exchanges = sorted(config.exchanges, reverse=True)
-    if config.strategy != "guided" or not exchanges or len(units) == 1:
+    if not config.exchanging or len(units) == 1:
         records = []
         for i, unit in enumerate(units):
             ev, found = _begin(unit, engine, verifier)
@@ -416,15 +420,16 @@ def tune_programs(units: list[Unit], config: AutotuneConfig, engine: Engine,
             report(i + 1, len(units), "programs tuned")
         return records
     searches = []
-    for i, unit in enumerate(units):
+    for unit in units:
         ev, found = _begin(unit, engine, verifier)
         searches.append(GuidedSearch(ev, config, found))
-        searches[-1].run(config.budget - int(config.budget * exchanges[0]))
-        report(i + 1, len(units), "programs searched")
-    for round_, left in enumerate(exchanges):
-        for search in searches if round_ else ():
-            search.run(config.budget - int(config.budget * left))
-        _exchange(searches, config.budget)
+    stops = [config.budget - int(config.budget * left)
+             for left in sorted(config.exchanges, reverse=True)]
+    for round_, stop in enumerate(stops):
+        for i, search in enumerate(searches):
+            search.run(stop)
+            report(round_ * len(units) + i + 1, len(stops) * len(units), "programs searched")
+        _exchange(searches)
     records = []
     for i, (unit, search) in enumerate(zip(units, searches)):
         search.run()
@@ -434,7 +439,7 @@ def tune_programs(units: list[Unit], config: AutotuneConfig, engine: Engine,
     return records
 
 
-def _exchange(searches: list[GuidedSearch], budget: int) -> None:
+def _exchange(searches: list[GuidedSearch]) -> None:
     """Each search measures the others' best verified lists (the most common first, then the
     shortest), at most half of the budget it has left."""
     oz_lists = {tuple(x) for x in OZ_LISTS}
@@ -443,7 +448,7 @@ def _exchange(searches: list[GuidedSearch], budget: int) -> None:
     for i, search in enumerate(searches):
         migrants = sorted({b for j, b in enumerate(bests) if j != i and b in counts},
                           key=lambda b: (-counts[b], len(b), b))
-        search.migrate(migrants, (budget - search.spent) // 2)
+        search.migrate(migrants, (search.config.budget - search.spent) // 2)
 
 
 def _finish(unit: Unit, config: AutotuneConfig, engine: Engine, verifier: Verifier | None,
@@ -555,9 +560,9 @@ def autotune(units: list[Unit], config: AutotuneConfig, engine: Engine, store: A
     for unit in units:
         store.add_program(unit)
     # Programs that do not exchange lists are stored one by one, as each finishes.
-    size = EXCHANGE_GROUP if config.strategy == "guided" and config.exchanges else 1
-    for start in range(0, len(units), size):
-        group = units[start:start + size]
+    group_size = EXCHANGE_GROUP if config.exchanging else 1
+    for start in range(0, len(units), group_size):
+        group = units[start:start + group_size]
         stored = [store.get_result(config.key(), u.hash) for u in group]
         if any(r is None for r in stored):
             fresh = tune_programs(group, config, engine, verifier, progress=progress and (
