@@ -188,18 +188,28 @@ def fit(lists, features, log_ratios, names, top1, meta) -> Predictor:
     return best
 
 
-def train_from_stores(paths, engine: Engine, progress=None, command: str = "",
-                      sample_size: int = 40, lists: int = 64, screen: bool = True
-                      ) -> Predictor:
-    units, best = labels_from_stores(paths)
+def coreset_candidates(best: dict[str, dict], sample, engine: Engine, screen: bool = True,
+                       progress=None) -> tuple[list, list, list]:
+    """(candidates, winners, screened): the lists the coreset is picked from, i.e. the -Oz
+    lists, the verified winners of the corpus (most common first) and the screened -Oz
+    neighbours, without repeats."""
     counts = collections.Counter(tuple(r["best_passes"]) for r in best.values())
     winners = [list(x) for x in sorted(counts, key=lambda x: (-counts[x], len(x), x))]
-    sample = training_sample(units, sample_size)
     screened = screen_oz_neighbours(sample, engine, progress=progress) if screen else []
     candidates = []
     for lst in [*[list(x) for x in OZ_LISTS], *winners, *screened]:
         if lst not in candidates:
             candidates.append(lst)
+    return candidates, winners, screened
+
+
+def train_from_stores(paths, engine: Engine, progress=None, command: str = "",
+                      sample_size: int = 40, lists: int = 64, screen: bool = True
+                      ) -> Predictor:
+    units, best = labels_from_stores(paths)
+    counts = collections.Counter(tuple(r["best_passes"]) for r in best.values())
+    sample = training_sample(units, sample_size)
+    candidates, winners, screened = coreset_candidates(best, sample, engine, screen, progress)
     coreset, rejected = select_coreset(candidates, sample, engine, lists, progress)
     keep = [i for i, u in enumerate(units) if engine.oz_baseline(u).binary_size]
     units = [units[i] for i in keep]
