@@ -2,12 +2,13 @@
 list `compilerlm train-predictor` picks its coreset from (not only the ones it keeps).
 
     .venv/bin/python benchmarks/bench_candidate_oracle.py --db train.sqlite \
-        [--cache oracle.sqlite] [--workers 2] [--json]
+        [--extra-db OTHER.sqlite] [--cache oracle.sqlite] [--workers 2] [--json]
 
 `--db` is the training labels' autotuner store (docs/flagtune.md, Training). The numbers are
 raw sizes (an upper bound: nothing is run), over clang -Oz, for the candidates (-Oz lists,
 the corpus's verified winners, the screened -Oz neighbours), each of those groups alone, and
-the shipped model's coreset. If all the candidates together stay below a target, no ranking
+the shipped model's coreset, and with `--extra-db` other stores' verified best lists (alone
+and added to the candidates). If all the candidates together stay below a target, no ranking
 of this coreset reaches it.
 """
 
@@ -29,6 +30,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True, help="the training labels' autotuner store")
     ap.add_argument("--model", default="default", help="whose coreset to report too")
+    ap.add_argument("--extra-db", action="append", default=[], metavar="DB",
+                    help="also the verified best lists of this autotuner store (repeatable)")
     ap.add_argument("--cache", default=None, help="SQLite cache for the evaluations")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", action="store_true")
@@ -39,7 +42,12 @@ def main() -> int:
         candidates, winners, screened = coreset_candidates(
             best, training_sample(train_units, 40), engine)
         coreset = [list(x) for x in resolve_model(args.model).predictor.lists]
-        lists = candidates + [x for x in coreset if x not in candidates]
+        extra = []
+        if args.extra_db:
+            for record in labels_from_stores(args.extra_db)[1].values():
+                if record["best_passes"] not in candidates + extra:
+                    extra.append(record["best_passes"])
+        lists = candidates + [x for x in coreset + extra if x not in candidates]
         sizes = {}
         for unit in units:
             oz = engine.oz_baseline(unit).binary_size
@@ -58,6 +66,9 @@ def main() -> int:
 
     rows = {"all candidates": oracle(candidates), "verified winners": oracle(winners),
             "screened -Oz neighbours": oracle(screened), f"{args.model} coreset": oracle(coreset)}
+    if extra:
+        rows["extra stores' winners"] = oracle(extra)
+        rows["all candidates and extra winners"] = oracle(candidates + extra)
     if args.json:
         print(json.dumps({"units": len(units), "oracles": rows}, indent=2))
         return 0
