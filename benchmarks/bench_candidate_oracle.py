@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from compilerlm.autotune.search import improvement
 from compilerlm.corpus.compile import iter_units
+from compilerlm.errors import CompilerlmError
 from compilerlm.flagtune.bench import bundled_dir
 from compilerlm.flagtune.models import resolve_model
 from compilerlm.flagtune.train import coreset_candidates, labels_from_stores, training_sample
@@ -36,6 +38,16 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    missing = [db for db in [args.db, *args.extra_db] if not Path(db).is_file()]
+    if missing:
+        sys.exit(f"error: no such autotuner store: {missing[0]}")
+    try:
+        return run(args)
+    except CompilerlmError as e:
+        sys.exit(f"error: {e}")
+
+
+def run(args) -> int:
     units = list(iter_units([bundled_dir()]))
     with Engine(workers=args.workers, cache_path=args.cache) as engine:
         train_units, best = labels_from_stores([args.db])
