@@ -24,7 +24,8 @@ from compilerlm.corpus.compile import iter_units
 from compilerlm.errors import CompilerlmError
 from compilerlm.flagtune.bench import bundled_dir
 from compilerlm.flagtune.models import resolve_model
-from compilerlm.flagtune.train import coreset_candidates, labels_from_stores, training_sample
+from compilerlm.flagtune.train import (SAMPLE_UNITS, coreset_candidates, labels_from_stores,
+                                       training_sample, verified_winners)
 from compilerlm.toolchain.engine import Engine
 
 
@@ -34,6 +35,8 @@ def main() -> int:
     ap.add_argument("--model", default="default", help="whose coreset to report too")
     ap.add_argument("--extra-db", action="append", default=[], metavar="DB",
                     help="also the verified best lists of this autotuner store (repeatable)")
+    ap.add_argument("--sample", type=int, default=SAMPLE_UNITS,
+                    help="as train-predictor's --sample (the -Oz neighbours are screened on it)")
     ap.add_argument("--cache", default=None, help="SQLite cache for the evaluations")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", action="store_true")
@@ -51,14 +54,13 @@ def run(args) -> int:
     units = list(iter_units([bundled_dir()]))
     with Engine(workers=args.workers, cache_path=args.cache) as engine:
         train_units, best = labels_from_stores([args.db])
-        candidates, winners, screened = coreset_candidates(
-            best, training_sample(train_units, 40), engine)
+        winners, _ = verified_winners(best)
+        candidates, screened = coreset_candidates(
+            winners, training_sample(train_units, args.sample), engine)
         coreset = [list(x) for x in resolve_model(args.model).predictor.lists]
-        extra = []
-        if args.extra_db:
-            for record in labels_from_stores(args.extra_db)[1].values():
-                if record["best_passes"] not in candidates + extra:
-                    extra.append(record["best_passes"])
+        extra = [] if not args.extra_db else [
+            w for w in verified_winners(labels_from_stores(args.extra_db)[1])[0]
+            if w not in candidates]
         lists = candidates + [x for x in coreset + extra if x not in candidates]
         sizes = {}
         for unit in units:

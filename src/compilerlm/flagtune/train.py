@@ -38,6 +38,7 @@ from ..toolchain.passes import DEFAULT_PIPELINE, search_space
 from .features import unit_features
 from .predictor import FAILED_LOG_RATIO, Predictor
 
+SAMPLE_UNITS = 40  # training units candidate lists are screened and picked on
 K_CANDIDATES = (1, 2, 3, 5, 8, 12, 20)
 PRIORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 1e6)  # 1e6: the corpus average alone
 RISKS = (0.0, 0.5, 1.0, 2.0)
@@ -188,28 +189,32 @@ def fit(lists, features, log_ratios, names, top1, meta) -> Predictor:
     return best
 
 
-def coreset_candidates(best: dict[str, dict], sample, engine: Engine, screen: bool = True,
-                       progress=None) -> tuple[list, list, list]:
-    """(candidates, winners, screened): the lists the coreset is picked from, i.e. the -Oz
-    lists, the verified winners of the corpus (most common first) and the screened -Oz
-    neighbours, without repeats."""
+def verified_winners(best: dict[str, dict]) -> tuple[list[list[str]], collections.Counter]:
+    """The corpus's distinct verified best lists, most common first, and their counts."""
     counts = collections.Counter(tuple(r["best_passes"]) for r in best.values())
-    winners = [list(x) for x in sorted(counts, key=lambda x: (-counts[x], len(x), x))]
+    return [list(x) for x in sorted(counts, key=lambda x: (-counts[x], len(x), x))], counts
+
+
+def coreset_candidates(winners, sample, engine: Engine, screen: bool = True, progress=None
+                       ) -> tuple[list, list]:
+    """(candidates, screened): the lists the coreset is picked from, i.e. the -Oz lists, the
+    corpus's verified winners and the -Oz neighbours screened on the sample, without
+    repeats."""
     screened = screen_oz_neighbours(sample, engine, progress=progress) if screen else []
     candidates = []
     for lst in [*[list(x) for x in OZ_LISTS], *winners, *screened]:
         if lst not in candidates:
             candidates.append(lst)
-    return candidates, winners, screened
+    return candidates, screened
 
 
 def train_from_stores(paths, engine: Engine, progress=None, command: str = "",
-                      sample_size: int = 40, lists: int = 64, screen: bool = True
+                      sample_size: int = SAMPLE_UNITS, lists: int = 64, screen: bool = True
                       ) -> Predictor:
     units, best = labels_from_stores(paths)
-    counts = collections.Counter(tuple(r["best_passes"]) for r in best.values())
+    winners, counts = verified_winners(best)
     sample = training_sample(units, sample_size)
-    candidates, winners, screened = coreset_candidates(best, sample, engine, screen, progress)
+    candidates, screened = coreset_candidates(winners, sample, engine, screen, progress)
     coreset, rejected = select_coreset(candidates, sample, engine, lists, progress)
     keep = [i for i, u in enumerate(units) if engine.oz_baseline(u).binary_size]
     units = [units[i] for i in keep]
