@@ -1,6 +1,7 @@
 """A real-code corpus from C and C++ libraries inside PyPI source distributions.
 
     .venv/bin/python benchmarks/real_corpus.py --out CORPUS [--packages brotli,lz4,...] [--json]
+    .venv/bin/python benchmarks/real_corpus.py --humaneval-programs PATH --out DIR
 
 Each package is downloaded with `pip download --no-binary :all:` (the package registry is the
 one place this project may fetch from), its library sources are compiled with the include
@@ -141,6 +142,35 @@ def add_humaneval(path: Path, out: Path, sample: int | None = None) -> dict:
             "skipped": [s.uri for s in skipped] + failed}
 
 
+def write_humaneval_programs(path: Path, out: Path, held_out: int) -> dict:
+    """HumanEval-X C++ problems as runnable programs DIR/N.cpp (each main() asserts its tests,
+    so the autotuner verifies every winner by running it), leaving out the `held_out` problems
+    `bench_autotune.py --humaneval PATH@held_out` measures the autotuner on (its seeded sample,
+    seed 0) and the problems clang cannot compile on their own (CPP/38 redefines a name)."""
+    from compilerlm.passlisteval.programs import humaneval_suite
+
+    programs, skipped = humaneval_suite(path)
+    benchmark = {p.uri for p in humaneval_suite(path, sample=held_out, seed=0)[0]} \
+        if held_out else set()
+    out.mkdir(parents=True, exist_ok=True)
+    written, failed = [], []
+    for p in programs:
+        if p.uri in benchmark:
+            continue
+        f = out / (p.uri.rsplit("/", 1)[-1] + ".cpp")
+        f.write_text(p.source)
+        try:
+            compile_command_to_ir(CompileCommand(directory=out, file=f, flags=("-std=c++17",)))
+            written.append(f.name)
+        except CompilerlmError:
+            f.unlink()
+            failed.append(p.uri)
+    print(f"humaneval-x: {len(written)} programs written to {out}, {len(benchmark)} held out, "
+          f"{len(skipped) + len(failed)} skipped", file=sys.stderr)
+    return {"written": len(written), "held_out": sorted(benchmark),
+            "skipped": [s.uri for s in skipped] + failed}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True, help="corpus directory (extended)")
@@ -149,9 +179,21 @@ def main() -> int:
                     help="also the HumanEval-X C++ programs (solution + tests, Apache-2.0) of "
                          "the JSONL file at PATH (N: a seeded sample), whole programs with a "
                          "main()")
+    ap.add_argument("--humaneval-programs", default=None, metavar="PATH",
+                    help="only write the HumanEval-X C++ problems of PATH as runnable .cpp "
+                         "programs into --out (a directory for `compilerlm autotune`, not a "
+                         "corpus), without the autotuner benchmark's sample (--held-out)")
+    ap.add_argument("--held-out", type=int, default=20, metavar="N",
+                    help="with --humaneval-programs: leave out bench_autotune.py's sample of N "
+                         "(default 20)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     report = {}
+    if args.humaneval_programs:  # a directory of programs, not a corpus
+        report = write_humaneval_programs(Path(args.humaneval_programs), args.out,
+                                          args.held_out)
+        print(json.dumps(report, indent=2))
+        return 0
     if args.humaneval:
         path, _, n = args.humaneval.partition("@")
         report["humaneval-x"] = add_humaneval(Path(path), args.out, int(n) if n else None)
