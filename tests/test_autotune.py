@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from compilerlm.autotune import (AutotuneConfig, AutotuneStore, autotune, broadcast, minimize,
@@ -313,3 +314,38 @@ def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
         own, other_best = first_stage[unit.name], firsts[1 - i]
         assert together[unit.name][:len(own)] == own  # the first stage is the search alone
         assert other_best not in own and other_best in together[unit.name][len(own):]
+
+
+def test_guided_search_starts_from_the_model_given(tmp_path):
+    """`autotune --model FILE`: guided's first lists are that model's (e.g. one trained on the
+    user's own code), and its runs are stored apart from the shipped model's."""
+    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.toolchain.passes import parse_pass_list
+
+    shipped = Predictor.load()
+    mine = [["default<Oz>"], ["instcombine", "loop-rotate", "default<Oz>"], ["sroa", "gvn"]]
+    ratios = np.zeros((len(shipped.unit_names), len(mine)))
+    ratios[:, 1] = -0.1  # the one list this model believes in
+    ratios[:, 2] = 0.2
+    Predictor(lists=mine, features=shipped.features, log_ratios=ratios,
+              unit_names=shipped.unit_names, k=3, top1=mine[1], meta={}).save(
+        tmp_path / "mine.json.gz")
+    db = tmp_path / "t.sqlite"
+    r = run_cli("autotune", EXAMPLES / "switch.c", "--budget", "8", "--no-validate",
+                "--no-minimize", "--model", tmp_path / "mine.json.gz", "--db", db, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["programs"][0]["evaluations"]["search"] == 8
+    r = run_cli("results", "--db", db, "--evaluations", "--export", tmp_path / "e.jsonl",
+                "--json")
+    assert r.returncode == 0, r.stderr
+    pipelines = {json.loads(x)["pipeline"] for x in
+                 (tmp_path / "e.jsonl").read_text().splitlines() if x.strip()}
+    assert parse_pass_list(mine[1]).pipeline in pipelines
+    r = run_cli("broadcast", "--db", db, "--top", "2", "--json")  # reads the stored key back
+    assert r.returncode == 0, r.stderr
+    assert AutotuneConfig(model=str(tmp_path / "mine.json.gz")).key() != AutotuneConfig().key()
+    assert "model" not in json.loads(AutotuneConfig().key())  # older stores' keys still match
+    r = run_cli("autotune", EXAMPLES / "switch.c", "--model", tmp_path / "none.json.gz",
+                "--db", db, "--json")
+    assert r.returncode != 0 and "no such model file" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -330,10 +330,15 @@ def _tune_options(f):
 @click.option("--no-exchange", is_flag=True,
               help="guided: search each program alone (by default the programs tuned "
                    "together try each other's best lists when 30% of their budgets is left).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE",
+              help="guided and coreset: start from this flag-tuning model's lists (a file "
+                   "from `compilerlm train-predictor`, e.g. trained on your own code) instead "
+                   "of the shipped model's.")
 @_tune_options
 @json_option
 def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimize,
-             no_insertion, no_exchange, workers, timeout, ray, as_json):
+             no_insertion, no_exchange, model_path, workers, timeout, ray, as_json):
     """Search, minimise and verify the smallest pass list of every program."""
     from .autotune import AutotuneConfig, AutotuneStore
     from .autotune import autotune as run_autotune
@@ -343,7 +348,11 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
     config = AutotuneConfig(budget=budget, seed=seed, strategy=strategy,
                             minimize=not no_minimize, insertion=not no_insertion,
                             validate=not no_validate, suites=tuple(suites),
-                            exchanges=() if no_exchange else AutotuneConfig.exchanges)
+                            exchanges=() if no_exchange else AutotuneConfig.exchanges,
+                            model=model_path)
+    if model_path is not None:
+        from .flagtune.predictor import Predictor
+        Predictor.load(model_path)  # a missing or foreign file: one line, before any work
     units = list(iter_units(inputs))
     store = AutotuneStore(db)
     with make_engine(workers, timeout, None, db, False, ray=ray) as engine, \

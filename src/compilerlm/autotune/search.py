@@ -28,11 +28,13 @@ replaying the same deterministic search.
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import math
 import random
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from ..corpus.unit import Unit
 from ..passlisteval import PassListEval, Program, parse_suite
@@ -70,6 +72,10 @@ class AutotuneConfig:
     # guided: the shares of the budget left when programs tuned together exchange their best
     # verified lists (tune_programs); empty, each program's result depends on it alone.
     exchanges: tuple[float, ...] = (0.3,)
+    # guided and coreset: the flag-tuning model whose lists they start from, a file written
+    # by `compilerlm train-predictor` (say, trained on the user's own code); None: the
+    # shipped model.
+    model: str | None = None
 
     @property
     def exchanging(self) -> bool:
@@ -78,7 +84,18 @@ class AutotuneConfig:
 
     def key(self) -> str:
         """What decides results (not how fast they come): names a run in the store."""
-        return json.dumps(asdict(self), sort_keys=True)
+        d = asdict(self)
+        if self.model is None:
+            del d["model"]  # the shipped model: the key stores made before the option have
+        else:  # the model's content, not its path, decides the lists
+            d["model"] = hashlib.sha256(Path(self.model).read_bytes()).hexdigest()
+        return json.dumps(d, sort_keys=True)
+
+    def start_lists(self, unit: Unit, n: int) -> list[list[str]]:
+        """The model's n most promising lists for the unit: where guided and coreset start."""
+        from ..flagtune.predictor import Predictor
+
+        return Predictor.load(self.model).propose(unit, n).lists
 
 
 @dataclass
@@ -210,11 +227,8 @@ def search_coreset(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, in
     The model (flagtune/) ranks its coreset (verified winners of a real-code corpus and lists
     one pass away from -Oz) by the unit's features, so the search starts from lists that
     already work on similar code, instead of from random ones."""
-    from ..flagtune.predictor import Predictor
-
     n = min(32, max(1, config.budget // 3))
-    start = Predictor.load().propose(ev.unit, n).lists
-    return search_evolve(ev, config, found, initial=start)
+    return search_evolve(ev, config, found, initial=config.start_lists(ev.unit, n))
 
 
 def verified_parents(found: dict[tuple, int], verdicts: dict[tuple, bool], check,
@@ -255,8 +269,6 @@ class GuidedSearch:
 
     def __init__(self, ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int],
                  population: int = 8, offspring: int = 16):
-        from ..flagtune.predictor import Predictor
-
         self.ev, self.config, self.found = ev, config, found
         self.population, self.offspring = population, offspring
         self.rng = random.Random(f"guided:{config.seed}:{ev.unit.hash}")
@@ -264,7 +276,7 @@ class GuidedSearch:
         self.verdicts: dict[tuple, bool] = {}
         self.immigrants = 0
         self.spent = min(config.budget, 32, max(1, config.budget // 4))
-        _search(ev, found, Predictor.load().propose(ev.unit, self.spent).lists)
+        _search(ev, found, config.start_lists(ev.unit, self.spent))
 
     def check(self, lst: tuple) -> bool:
         if self.ev.accepts is None:
