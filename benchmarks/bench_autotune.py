@@ -60,6 +60,9 @@ def main() -> int:
                     metavar="SHARE[,SHARE...]",
                     help="guided: the shares of the budget left when the programs exchange "
                          "their best lists (default: autotune's); 'none': each alone")
+    ap.add_argument("--model", default=None, metavar="FILE",
+                    help="guided, coreset: start from this flag-tuning model's lists "
+                         "(autotune --model; default: the shipped model)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     inputs = list(args.inputs or ([] if args.humaneval else [str(EXAMPLES)]))
@@ -82,7 +85,7 @@ def main() -> int:
             for strategy in args.strategies.split(","):
                 for seed in seeds:
                     rows.append(_run(units, engine, strategy, budget, seed,
-                                     args.exchanges))
+                                     args.exchanges, args.model))
                 if len(seeds) > 1:
                     rows.append(_mean(rows[-len(seeds):]))
                     print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
@@ -123,10 +126,10 @@ def _shares(text: str) -> tuple[float, ...]:
 
 
 def _run(units, engine, strategy: str, budget: int, seed: int,
-         exchanges: tuple[float, ...]) -> dict:
+         exchanges: tuple[float, ...], model: str | None = None) -> dict:
     """One strategy at one budget and seed on every unit: the row and its per-program part."""
     config = AutotuneConfig(budget=budget, strategy=strategy, seed=seed, minimize=False,
-                            exchanges=exchanges)
+                            exchanges=exchanges, model=model)
     verifier = Verifier(engine, config)
     t = time.perf_counter()
     records = tune_programs(units, config, engine, verifier)
