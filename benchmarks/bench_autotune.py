@@ -147,6 +147,9 @@ def _run(units, engine, strategy: str, budget: int, seed: int,
         {k: r[k] for k in ("input", "oz_binary_size", "best_binary_size",
                            "raw_best_binary_size", "rejected_winners", "best_passes")}
         for r in records]
+    # Per program too, as each seed finishes: a run stopped part way keeps what it found.
+    print(json.dumps({k: row[k] for k in ("strategy", "budget", "seed", "per_program")}),
+          file=sys.stderr, flush=True)
     return row
 
 
