@@ -232,6 +232,22 @@ def test_guided_search_breeds_only_from_verified_lists():
     assert verified_parents(found, verdicts, lambda lst: True, 1) == [("f",)]
 
 
+def test_guided_mutations_include_the_list_run_twice():
+    """One of guided's mutations repeats the whole parent after itself (capped at the paper's
+    50 passes); the others still make small moves."""
+    import random
+
+    from compilerlm.autotune.random_search import MAX_LENGTH
+    from compilerlm.autotune.search import _mutate
+    rng, space = random.Random(0), ["sroa", "gvn", "loop-rotate"]
+    parent = ["default<Oz>", "break-crit-edges", "loop-rotate", "default<Oz>"]
+    children = [_mutate(rng, parent, ["gvn"], space) for _ in range(200)]
+    assert parent + parent in children
+    assert any(len(c) in (3, 4, 5) for c in children)  # delete, replace, insert, swap
+    long = ["sroa"] * 30
+    assert all(len(_mutate(rng, long, long, space)) <= MAX_LENGTH for _ in range(100))
+
+
 def test_guided_search_gives_verified_deterministic_results(tmp_path):
     """The guided strategy on real programs with the real verifier: every result is
     validated and at least as small as the -Oz lists, and a second run (fresh engine, same
