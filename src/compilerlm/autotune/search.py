@@ -157,7 +157,7 @@ def _mutate(rng: random.Random, parent: list[str], other: list[str], space: list
     op = rng.randrange(7)
     if op == 6 and child:
         # The whole list again after itself: passes enable each other, so running a sequence
-        # twice often pays where no single pass does (HumanEval-X's 24.cpp: -Oz 519 bytes,
+        # twice can pay where no single pass does (HumanEval-X's 24.cpp: -Oz 519 bytes,
         # `default<Oz>,break-crit-edges,loop-rotate,default<Oz>` 454, that list twice 312,
         # three times 241). Measured in docs/autotune.md.
         child = child + child
