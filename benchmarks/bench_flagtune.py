@@ -38,8 +38,8 @@ def coreset_oracle(units, spec, engine) -> dict:
         oz = engine.oz_baseline(unit).binary_size
         sizes = [m.binary_size if m.ok else None
                  for m in engine.measure_many([(unit, lst) for lst in model.lists])]
-        best_i = min((i for i, s in enumerate(sizes) if s), key=lambda i: sizes[i],
-                     default=None)
+        measured = [i for i, s in enumerate(sizes) if s is not None]
+        best_i = min(measured, key=lambda i: sizes[i], default=None)
         best = min(sizes[best_i], oz) if best_i is not None else oz
         first = model.propose(unit, 2).lists[0]
         first_size = sizes[model.lists.index(first)]
