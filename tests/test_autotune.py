@@ -267,6 +267,19 @@ def test_guided_search_gives_verified_deterministic_results(tmp_path):
     assert key(runs[0]) == key(runs[1])
 
 
+def _record_sent(engine) -> list:
+    """Every list the engine is asked to measure from now on, in order."""
+    sent = []
+    real = engine.measure_many
+
+    def spy(requests):
+        sent.extend(tuple(lst) for _, lst in requests)
+        return real(requests)
+
+    engine.measure_many = spy
+    return sent
+
+
 def test_guided_search_spends_its_budget_on_new_lists(tmp_path):
     """Bred children that repeat a measured list are bred again: over a real guided search
     (no validation, so every list may breed) the lists it sends to the engine are all new,
@@ -274,14 +287,7 @@ def test_guided_search_spends_its_budget_on_new_lists(tmp_path):
     from compilerlm.autotune.search import _Evaluator, search_guided
     unit = load_unit(EXAMPLES / "switch.c")
     with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
-        sent = []
-        real = engine.measure_many
-
-        def spy(requests):
-            sent.extend(tuple(lst) for _, lst in requests)
-            return real(requests)
-
-        engine.measure_many = spy
+        sent = _record_sent(engine)
         ev = _Evaluator(engine, unit)
         found = dict(zip(map(tuple, OZ_LISTS), ev.sizes([list(x) for x in OZ_LISTS],
                                                           "baseline")))
@@ -330,6 +336,30 @@ def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
         own, other_best = first_stage[unit.name], firsts[1 - i]
         assert together[unit.name][:len(own)] == own  # the first stage is the search alone
         assert other_best not in own and other_best in together[unit.name][len(own):]
+
+
+def test_a_stalled_guided_search_draws_more_random_lists(tmp_path):
+    """Where nothing beats the first best list (a `main` that returns 0 is 3 bytes of code
+    whatever the list), a quarter of each generation comes from random search for the first
+    STALL generations, then half; the random lists are random search's own, in order."""
+    from compilerlm.autotune.search import (IMMIGRANTS, STALL, STALLED_IMMIGRANTS,
+                                            GuidedSearch, _begin)
+    source = tmp_path / "ret0.c"
+    source.write_text("int main(void) { return 0; }\n")
+    unit = load_unit(source)
+    config = AutotuneConfig(budget=160, seed=3, validate=False, minimize=False)
+    with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
+        sent = _record_sent(engine)
+        ev, found = _begin(unit, engine, None)
+        search = GuidedSearch(ev, config, found)  # the model's first 32 lists
+        best = min(found.values())
+        search.run()
+    assert min(found.values()) == best and ev.tally.search == 160
+    generations = (160 - 32) // 16
+    expected = STALL * int(16 * IMMIGRANTS) + (generations - STALL) * int(16 * STALLED_IMMIGRANTS)
+    assert search.stalled_for == generations - 1 and search.immigrants == expected
+    drawn = set(map(tuple, random_lists(3, unit.hash, 0, expected)))
+    assert drawn <= set(sent)
 
 
 def test_guided_search_starts_from_the_model_given(tmp_path):

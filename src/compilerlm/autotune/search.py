@@ -47,6 +47,8 @@ from .store import AutotuneStore
 
 OZ_LISTS = (["default<Oz>"], ["default<Oz>", "slp-vectorizer"])
 IMMIGRANTS = 0.25  # share of each `guided` generation drawn by random search
+# ... and its share once the best verified list has not improved for STALL generations
+STALL, STALLED_IMMIGRANTS = 6, 0.5
 PLAIN = 0.25  # share bred from verified lists of single passes (no default<...> pipeline)
 EXCHANGE_GROUP = 64  # programs that share their finds (bounds the lists held in memory)
 STRATEGIES = ("random", "evolve", "coreset", "guided")
@@ -265,8 +267,9 @@ class GuidedSearch:
     are then rejected; docs/autotune.md). Here a list becomes a parent only once PassListEval
     (and the program's own run) accepted it (verified_parents): each list is checked at most
     once, a rejection usually stops at the first failing program, and rejected lists never
-    breed. Each generation: a quarter random search's lists, a quarter bred from the best
-    verified lists of single passes, the rest from the best verified lists of all.
+    breed. Each generation: a quarter random search's lists (half once the best verified list
+    has not improved for STALL generations), a quarter bred from the best verified lists of
+    single passes, the rest from the best verified lists of all.
     Verification compiles the suite's programs, not this unit, so the budget counts the same
     thing as for the other strategies.
 
@@ -281,6 +284,8 @@ class GuidedSearch:
         self.space = [p.name for p in search_space()]
         self.verdicts: dict[tuple, bool] = {}
         self.immigrants = 0
+        self.best_size: int | None = None  # of the best verified list so far
+        self.stalled_for = 0  # generations since it last got smaller
         self.spent = min(config.budget, 32, max(1, config.budget // 4))
         _search(ev, found, config.start_lists(ev.unit, self.spent))
 
@@ -310,13 +315,20 @@ class GuidedSearch:
             pool = verified_parents(found, self.verdicts, self.check, self.population)
             if not pool:
                 break  # nothing compiles, or nothing passes (a unit that defines nothing)
+            best = found[pool[0]]
+            self.stalled_for = 0 if self.best_size is None or best < self.best_size \
+                else self.stalled_for + 1
+            self.best_size = best if self.best_size is None else min(best, self.best_size)
             # Whole generations (the last one may pass `until`), so stopping part way
             # changes nothing.
             n = min(self.offspring, self.config.budget - self.spent)
             # Some of each generation are the paper's random lists (the same ones random
             # search would try): they reach what local moves from the coreset do not, and
-            # the good ones breed like any verified list.
-            fresh = int(n * IMMIGRANTS)
+            # the good ones breed like any verified list. Once local moves have stopped
+            # paying, half: some wins are a lottery that only random lists play (HumanEval-X's
+            # 24.cpp: no local move but two exact pairs of passes leaves 454 bytes, while 4 of
+            # 1,200 random lists are smaller; docs/autotune.md).
+            fresh = int(n * (STALLED_IMMIGRANTS if self.stalled_for >= STALL else IMMIGRANTS))
             children = random_lists(self.config.seed, self.ev.unit.hash, self.immigrants, fresh)
             self.immigrants += fresh
             # A second population: lists made of single passes only. The best verified lists
