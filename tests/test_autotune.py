@@ -339,8 +339,8 @@ def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
 
 
 def test_a_stalled_guided_search_draws_more_random_lists(tmp_path):
-    """Where nothing beats the first best list (a `main` that returns 0 is 3 bytes of code
-    whatever the list), a quarter of each generation comes from random search for the first
+    """Where nothing beats the first best list (a `main` that returns 0: the test checks that
+    no list got smaller), a quarter of each generation comes from random search for the first
     STALL generations, then half; the random lists are random search's own, in order."""
     from compilerlm.autotune.search import (IMMIGRANTS, STALL, STALLED_IMMIGRANTS,
                                             GuidedSearch, _begin)
