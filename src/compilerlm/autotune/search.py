@@ -315,10 +315,11 @@ class GuidedSearch:
             pool = verified_parents(found, self.verdicts, self.check, self.population)
             if not pool:
                 break  # nothing compiles, or nothing passes (a unit that defines nothing)
+            # The best verified size never grows (lists are only added, verdicts never change).
             best = found[pool[0]]
             self.stalled_for = 0 if self.best_size is None or best < self.best_size \
                 else self.stalled_for + 1
-            self.best_size = best if self.best_size is None else min(best, self.best_size)
+            self.best_size = best
             # Whole generations (the last one may pass `until`), so stopping part way
             # changes nothing.
             n = min(self.offspring, self.config.budget - self.spent)
