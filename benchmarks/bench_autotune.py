@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from compilerlm.autotune.search import AutotuneConfig, Verifier, summarize, tune_programs
-from compilerlm.corpus.compile import iter_units
+from compilerlm.autotune import AutotuneConfig, tune_programs
+from compilerlm.corpus import iter_units
+from compilerlm.metrics import summarize
 from compilerlm.toolchain.engine import Engine
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "compilerlm" / "examples"
@@ -130,10 +131,11 @@ def _run(units, engine, strategy: str, budget: int, seed: int,
     """One strategy at one budget and seed on every unit: the row and its per-program part."""
     config = AutotuneConfig(budget=budget, strategy=strategy, seed=seed, minimize=False,
                             exchanges=exchanges, model=model)
-    verifier = Verifier(engine, config)
+    verifier = config.verifier(engine)
     t = time.perf_counter()
-    records = tune_programs(units, config, engine, verifier)
-    s = summarize(records)
+    results = tune_programs(units, config, engine, verifier)
+    s = summarize(results)
+    records = [r.to_dict() for r in results]
     raw_total, raw_geo = raw_summary(records)
     row = {"strategy": strategy, "budget": budget, "seed": seed, "programs": len(units),
            "verified_total_pct": s["improvement_total_pct"],

@@ -19,13 +19,18 @@ import json
 import sys
 from pathlib import Path
 
-from compilerlm.autotune.search import improvement
 from compilerlm.corpus.compile import iter_units
 from compilerlm.errors import CompilerlmError
 from compilerlm.flagtune.bench import bundled_dir
 from compilerlm.flagtune.models import resolve_model
-from compilerlm.flagtune.train import (SAMPLE_UNITS, coreset_candidates, labels_from_stores,
-                                       training_sample, verified_winners)
+from compilerlm.flagtune.train import (
+    SAMPLE_UNITS,
+    coreset_candidates,
+    labels_from_stores,
+    training_sample,
+    verified_winners,
+)
+from compilerlm.metrics import improvement
 from compilerlm.toolchain.engine import Engine
 
 

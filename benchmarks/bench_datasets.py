@@ -21,11 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from real_corpus import PACKAGES, fetch  # beside this script
+
 from compilerlm.corpus.compile import iter_units
 from compilerlm.corpus.corpus import build_corpus
 from compilerlm.prompts.build import build_disasm, build_emulation
 from compilerlm.toolchain.engine import Engine
-from real_corpus import PACKAGES, fetch  # beside this script
 
 PACKAGE = PACKAGES["brotli"].requirement
 

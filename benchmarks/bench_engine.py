@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from compilerlm.corpus.unit import load_unit
+from compilerlm.corpus import load_unit
 from compilerlm.toolchain.elf import object_size
 from compilerlm.toolchain.engine import Engine
 from compilerlm.toolchain.libllvm import CodegenOptions, LibLLVM

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from compilerlm.corpus.compile import CompileCommand, compile_command_to_ir
 from compilerlm.corpus.corpus import build_corpus, count_unit
-from compilerlm.corpus.unit import Unit
 from compilerlm.errors import CompilerlmError
+from compilerlm.unit import Unit
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def isolated_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def units():
-    from compilerlm.corpus.unit import load_unit
+    from compilerlm.corpus import load_unit
     return {name: load_unit(EXAMPLES / name) for name in BUNDLED}
 
 

@@ -11,15 +11,15 @@ import time
 
 import numpy as np
 import pytest
-
-from compilerlm.autotune import (AutotuneConfig, AutotuneStore, autotune, broadcast, minimize,
-                                 summarize)
-from compilerlm.autotune.random_search import random_lists
-from compilerlm.autotune.search import OZ_LISTS
-from compilerlm.corpus.unit import Unit, load_unit
-from compilerlm.toolchain.engine import Engine
-
 from conftest import DATA, EXAMPLES, run_cli
+
+from compilerlm.autotune import AutotuneConfig, AutotuneStore, autotune, broadcast, minimize
+from compilerlm.autotune.config import OZ_LISTS
+from compilerlm.autotune.random_search import random_lists
+from compilerlm.corpus import load_unit
+from compilerlm.metrics import summarize
+from compilerlm.toolchain.engine import Engine
+from compilerlm.unit import Unit
 
 PROGRAMS = ["loops.c", "fnptr.c", "float.c", "structs.c"]
 
@@ -37,12 +37,12 @@ def tuned(tmp_path_factory):
 
 def test_short_verified_run_beats_or_matches_oz(tuned):
     db, units, config, records = tuned
-    assert [r["input"] for r in records] == [u.name for u in units]
+    assert [r.input for r in records] == [u.name for u in units]
     for r in records:
-        assert r["validated"] is True
-        assert r["best_binary_size"] <= r["oz_binary_size"], r["input"]
-        assert r["evaluations"]["search"] == 40 and r["evaluations"]["baseline"] == 2
-    assert any(r["best_binary_size"] < r["oz_binary_size"] for r in records)
+        assert r.validated is True
+        assert r.best_binary_size <= r.oz_binary_size, r.input
+        assert r.evaluations.search == 40 and r.evaluations.baseline == 2
+    assert any(r.best_binary_size < r.oz_binary_size for r in records)
     s = summarize(records)
     assert s["improvement_total_pct"] > 0 and s["validated"] == len(PROGRAMS)
 
@@ -51,11 +51,11 @@ def test_stored_best_lists_reproduce_their_sizes(tuned, tmp_path):
     db, units, _, records = tuned
     with Engine(workers=2, use_cache=False) as fresh:
         for unit, r in zip(units, records):
-            assert fresh.measure(unit, r["best_passes"]).binary_size == r["best_binary_size"]
+            assert fresh.measure(unit, list(r.best_passes)).binary_size == r.best_binary_size
     r = records[0]
-    out = run_cli("size", EXAMPLES / PROGRAMS[0], "--passes", ",".join(r["best_passes"]),
+    out = run_cli("size", EXAMPLES / PROGRAMS[0], "--passes", ",".join(r.best_passes),
                   "--json", "--no-cache")
-    assert json.loads(out.stdout)["binary_size"] == r["best_binary_size"]
+    assert json.loads(out.stdout)["binary_size"] == r.best_binary_size
 
 
 def test_oz_lists_stand_for_clang_oz_on_the_bundled_programs(engine, units):
@@ -106,13 +106,13 @@ def test_same_seed_same_lists_whatever_the_workers():
 
 def test_broadcast_and_export(tuned, tmp_path):
     db, units, config, records = tuned
-    before = {r["input"]: r["best_binary_size"] for r in records}
+    before = {r.input: r.best_binary_size for r in records}
     with Engine(workers=2, cache_path=db) as engine:
         updated = broadcast(AutotuneStore(db), engine, top=3)
     assert len(updated) == len(records)
     for r in updated:
-        assert r["best_binary_size"] <= before[r["input"]]
-        assert r["evaluations"]["broadcast"] >= 1
+        assert r.best_binary_size <= before[r.input]
+        assert r.evaluations.broadcast >= 1
     out = tmp_path / "results.jsonl"
     r = run_cli("results", "--db", db, "--export", out, "--json")
     doc = json.loads(r.stdout)
@@ -215,7 +215,7 @@ def test_a_unit_that_defines_nothing_is_a_record_not_a_crash(tmp_path, strategy)
 def test_guided_search_breeds_only_from_verified_lists():
     """verified_parents: lists smaller than the first accepted one are checked (once) and
     left out when rejected; larger ones are not checked at all."""
-    from compilerlm.autotune.search import verified_parents
+    from compilerlm.autotune.strategies import verified_parents
     found = {("a",): 10, ("b",): 20, ("c",): 30, ("d",): 40, ("e",): 50}
     asked = []
 
@@ -238,7 +238,7 @@ def test_guided_mutations_include_the_list_run_twice():
     import random
 
     from compilerlm.autotune.random_search import MAX_LENGTH
-    from compilerlm.autotune.search import _mutate
+    from compilerlm.autotune.strategies import _mutate
     rng, space = random.Random(0), ["sroa", "gvn", "loop-rotate"]
     parent = ["default<Oz>", "break-crit-edges", "loop-rotate", "default<Oz>"]
     children = [_mutate(rng, parent, ["gvn"], space) for _ in range(200)]
@@ -260,10 +260,10 @@ def test_guided_search_gives_verified_deterministic_results(tmp_path):
         with Engine(workers=2, cache_path=db) as engine:
             runs.append(autotune(units, config, engine, AutotuneStore(db)))
     for r in runs[0]:
-        assert r["validated"] is True and r["evaluations"]["search"] == 48
-        assert r["raw_best_binary_size"] <= r["best_binary_size"] <= r["oz_binary_size"]
-        assert r["lists_verified_in_search"] >= 1
-    key = lambda rs: [(r["best_passes"], r["best_binary_size"]) for r in rs]
+        assert r.validated is True and r.evaluations.search == 48
+        assert r.raw_best_binary_size <= r.best_binary_size <= r.oz_binary_size
+        assert r.lists_verified_in_search >= 1
+    key = lambda rs: [(r.best_passes, r.best_binary_size) for r in rs]
     assert key(runs[0]) == key(runs[1])
 
 
@@ -284,7 +284,7 @@ def test_guided_search_spends_its_budget_on_new_lists(tmp_path):
     """Bred children that repeat a measured list are bred again: over a real guided search
     (no validation, so every list may breed) the lists it sends to the engine are all new,
     apart from the model's first lists, which may hold the -Oz lists measured as baselines."""
-    from compilerlm.autotune.search import _Evaluator, search_guided
+    from compilerlm.autotune.strategies import _Evaluator, search_guided
     unit = load_unit(EXAMPLES / "switch.c")
     with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
         sent = _record_sent(engine)
@@ -302,7 +302,8 @@ def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
     """Tuned as a group, each program measures the others' best lists of the first stage near
     the end of its own budget, and its budget still counts exactly; stopping a guided search
     part way and going on sends the same lists as running it through."""
-    from compilerlm.autotune.search import GuidedSearch, _begin, search_guided, tune_programs
+    from compilerlm.autotune.exchange import tune_programs
+    from compilerlm.autotune.strategies import GuidedSearch, begin, search_guided
     units = [load_unit(EXAMPLES / n) for n in ("switch.c", "loops.c")]
     config = AutotuneConfig(budget=160, seed=1, validate=False, minimize=False)
     sent: dict[str, list] = {}
@@ -319,18 +320,18 @@ def test_guided_programs_tuned_together_try_each_others_finds(tmp_path):
         together, sent = sent, {}
         firsts, first_stage = [], {}
         for unit in units:
-            ev, found = _begin(unit, engine, None)
+            ev, found = begin(unit, engine, None)
             search = GuidedSearch(ev, config, found)
             search.run(config.budget - int(config.budget * config.exchanges[0]))
             firsts.append(search.best_verified())
             first_stage[unit.name] = list(sent[unit.name])
             search.run()
         in_two_steps, sent = sent, {}
-        ev, found = _begin(units[0], engine, None)
+        ev, found = begin(units[0], engine, None)
         search_guided(ev, config, found)
         in_one = sent[units[0].name]
     assert in_two_steps[units[0].name] == in_one
-    assert all(r["evaluations"]["search"] == 160 for r in records)
+    assert all(r.evaluations.search == 160 for r in records)
     assert all(f is not None and f not in map(tuple, OZ_LISTS) for f in firsts)
     for i, unit in enumerate(units):
         own, other_best = first_stage[unit.name], firsts[1 - i]
@@ -342,15 +343,20 @@ def test_a_stalled_guided_search_draws_more_random_lists(tmp_path):
     """Where nothing beats the first best list (a `main` that returns 0: the test checks that
     no list got smaller), a quarter of each generation comes from random search for the first
     STALL generations, then half; the random lists are random search's own, in order."""
-    from compilerlm.autotune.search import (IMMIGRANTS, STALL, STALLED_IMMIGRANTS,
-                                            GuidedSearch, _begin)
+    from compilerlm.autotune.strategies import (
+        IMMIGRANTS,
+        STALL,
+        STALLED_IMMIGRANTS,
+        GuidedSearch,
+        begin,
+    )
     source = tmp_path / "ret0.c"
     source.write_text("int main(void) { return 0; }\n")
     unit = load_unit(source)
     config = AutotuneConfig(budget=160, seed=3, validate=False, minimize=False)
     with Engine(workers=2, cache_path=tmp_path / "c.sqlite") as engine:
         sent = _record_sent(engine)
-        ev, found = _begin(unit, engine, None)
+        ev, found = begin(unit, engine, None)
         search = GuidedSearch(ev, config, found)  # the model's first 32 lists
         best = min(found.values())
         search.run()
@@ -365,7 +371,7 @@ def test_a_stalled_guided_search_draws_more_random_lists(tmp_path):
 def test_guided_search_starts_from_the_model_given(tmp_path):
     """`autotune --model FILE`: guided's first lists are that model's (e.g. one trained on the
     user's own code), and its runs are stored apart from the shipped model's."""
-    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.predictor.model import Predictor
     from compilerlm.toolchain.passes import parse_pass_list
 
     shipped = Predictor.load()

@@ -5,11 +5,10 @@ import random
 import subprocess
 
 import pytest
+from conftest import BUNDLED, DATA, EXAMPLES, run_cli
 
 from compilerlm.toolchain.elf import object_size
 from compilerlm.toolchain.locate import find_toolchain
-
-from conftest import BUNDLED, DATA, EXAMPLES, run_cli
 
 SIZE_KEYS = {"status", "passes", "ir_instruction_count", "binary_size", "text_size",
              "data_size", "oz_binary_size"}
@@ -162,3 +161,17 @@ def test_cli_reference_is_current():
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     assert (REPO / "docs" / "cli.md").read_text() == gen.render()
+
+
+def test_piped_tables_and_help_are_printed_whole():
+    """No terminal, no 80-column cut: a long pass list stays whole in a table cell, and help
+    lines are not wrapped."""
+    long_list = ",".join(["sroa", "instcombine", "simplifycfg", "gvn", "licm", "globaldce"] * 3)
+    r = run_cli("size", EXAMPLES / "loops.c", "--passes", long_list)
+    assert r.returncode == 0, r.stderr
+    assert "…" not in r.stdout
+    pipeline = json.loads(run_cli("passes", "--normalize", long_list, "--json").stdout)
+    assert pipeline["pipeline"] in r.stdout.replace("\n", "")  # the title, unfolded
+    assert any(pipeline["pipeline"] in line for line in r.stdout.splitlines())
+    help_text = run_cli("autotune", "--help").stdout
+    assert max(len(line) for line in help_text.splitlines()) > 120

@@ -3,13 +3,12 @@
 import json
 
 import pytest
+from conftest import EXAMPLES
 
+from compilerlm.corpus import load_unit
 from compilerlm.corpus.compile import iter_units, read_compile_commands
-from compilerlm.corpus.unit import load_unit
 from compilerlm.errors import FrontendError, InputError
 from compilerlm.toolchain.extract import defined_functions, split_functions
-
-from conftest import EXAMPLES
 
 
 def _text(unit):

@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import EXAMPLES, run_cli
 
 SMALL = ["switch.c", "recursion.c", "globals.c"]
@@ -26,8 +25,8 @@ def tuned_store(tmp_path_factory):
 
 def test_bundled_benchmark_programs_print_their_expected_output(engine):
     from compilerlm.flagtune.bench import benchmark_files
-    from compilerlm.passlisteval.programs import benchmark_program
     from compilerlm.passlisteval import PassListEval
+    from compilerlm.passlisteval.programs import benchmark_program
 
     files = benchmark_files()
     assert len(files) >= 19 and all(f.exists() for f in files)
@@ -42,7 +41,7 @@ def test_bundled_benchmark_programs_print_their_expected_output(engine):
 def test_shipped_model_loads_and_ranks_quickly(units):
     import time
 
-    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.predictor.model import Predictor
     from compilerlm.toolchain.passes import parse_pass_list
 
     start = time.perf_counter()
@@ -58,7 +57,7 @@ def test_shipped_model_loads_and_ranks_quickly(units):
 
 
 def test_refit_from_the_shipped_table_reproduces_the_model(tmp_path, units):
-    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.predictor.model import Predictor
 
     out = tmp_path / "refit.json.gz"
     r = run_cli("train-predictor", "--table", "default", "-o", out, "--json")
@@ -72,7 +71,7 @@ def test_refit_from_the_shipped_table_reproduces_the_model(tmp_path, units):
 
 
 def test_train_predictor_from_a_store_is_deterministic(tmp_path, tuned_store):
-    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.predictor.model import Predictor
 
     db, _ = tuned_store
     outs = []
@@ -111,8 +110,8 @@ def test_optimize_is_never_larger_than_oz_and_never_rejected(tmp_path, engine):
 
 def _model_with(lists, path):
     """A model file whose table makes `lists` its choices, best first."""
-    from compilerlm.flagtune.features import FEATURE_NAMES
-    from compilerlm.flagtune.predictor import Predictor
+    from compilerlm.predictor.features import FEATURE_NAMES
+    from compilerlm.predictor.model import Predictor
 
     n = 3
     ratios = np.array([[math.log(0.5 + 0.1 * j) for j in range(len(lists))]] * n)
@@ -211,8 +210,8 @@ def test_bad_input_is_one_line(args, message, tmp_path):
 
 
 def test_autotune_coreset_strategy_starts_from_the_models_lists(tmp_path):
-    from compilerlm.flagtune.predictor import Predictor
-    from compilerlm.corpus.unit import load_unit
+    from compilerlm.corpus import load_unit
+    from compilerlm.predictor.model import Predictor
 
     r = run_cli("autotune", EXAMPLES / "switch.c", "--budget", "12", "--strategy", "coreset",
                 "--no-minimize", "--db", tmp_path / "t.sqlite", "--json")

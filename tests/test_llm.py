@@ -11,7 +11,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import EXAMPLES, run_cli
 
 
@@ -56,9 +55,9 @@ def test_garbage_answers_end_in_a_clean_oz_fallback(tiny_model):
 
 def test_an_answer_with_a_pass_list_is_read_and_verified(engine, units):
     """The parse-and-check path, with answers written out (what a trained model says)."""
-    from compilerlm.autotune.search import AutotuneConfig, Verifier
+    from compilerlm.flagtune.llm_model import LLMFlagTuner, read_pass_list
     from compilerlm.flagtune.tuning import tune_unit
-    from compilerlm.llm.flagtune import LLMFlagTuner, read_pass_list
+    from compilerlm.passlisteval import Verifier
 
     answer = ("Run passes -p 'module(default<Oz>),function(loop-mssa(licm))' to reduce the "
               "binary size from 837 to 800 bytes. The optimized code:\n\n<code>...</code>")
@@ -75,7 +74,7 @@ def test_an_answer_with_a_pass_list_is_read_and_verified(engine, units):
             return ["-p 'loop-rotate,default<Oz>'"] + ["nonsense"] * (gen.n - 1)
 
     outcome = tune_unit(units["switch.c"], LLMFlagTuner(Scripted()), engine, budget=3,
-                        verifier=Verifier(engine, AutotuneConfig()))
+                        verifier=Verifier(engine))
     assert outcome.candidates[0].passes == ["loop-rotate", "default<Oz>"]
     assert outcome.binary_size <= outcome.oz_binary_size
     if not outcome.fallback:
@@ -215,7 +214,7 @@ def test_a_perfect_disassembly_round_trips_and_garbage_does_not(engine, datasets
     assert bad["parsed"] and not bad["round_trip"] and 0 <= bad["bleu"] < 100
 
     emu = _first_record(datasets / "emulation")
-    from compilerlm.corpus.unit import Unit
+    from compilerlm.unit import Unit
     unit = Unit(name="switch", ir=emu["input_ir"].encode())
     want = "asm" if emu["task"].endswith("asm") else "ir"
     right = emulate(unit, emu["passes"], Says(emu["completion"]), engine, want=want)

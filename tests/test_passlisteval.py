@@ -6,14 +6,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_cli
 
 from compilerlm.errors import InputError
-from compilerlm.passlisteval import (PassListEval, Program, builtin_suite, csmith_suite,
-                                     humaneval_suite, parse_suite)
+from compilerlm.passlisteval import (
+    PassListEval,
+    Program,
+    builtin_suite,
+    csmith_suite,
+    humaneval_suite,
+    parse_suite,
+)
 from compilerlm.toolchain.engine import Engine
 from compilerlm.toolchain.locate import find_toolchain
-
-from conftest import REPO, run_cli
 
 HUMANEVAL = REPO.parent / "shared" / "data" / "humaneval_cpp.jsonl.gz"
 needs_humaneval = pytest.mark.skipif(not HUMANEVAL.exists(),

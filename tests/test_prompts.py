@@ -3,18 +3,31 @@
 import json
 
 import pytest
+from conftest import DATA, EXAMPLES, run_cli
 
+from compilerlm.corpus import load_unit
 from compilerlm.corpus.corpus import build_corpus, corpus_stats, load_corpus
-from compilerlm.corpus.unit import Unit, load_unit
-from compilerlm.prompts.build import (build_disasm, build_emulation, build_flagtune, split_of,
-                                      write_dataset, BuildStats, filter_by_tokens)
-from compilerlm.prompts.templates import (DISASSEMBLY, EMULATION_ASM, EMULATION_IR, FLAG_TUNING,
-                                          parse_emulation_answer, parse_flag_tuning_answer)
+from compilerlm.prompts.build import (
+    BuildStats,
+    build_disasm,
+    build_emulation,
+    build_flagtune,
+    filter_by_tokens,
+    split_of,
+    write_dataset,
+)
+from compilerlm.prompts.templates import (
+    DISASSEMBLY,
+    EMULATION_ASM,
+    EMULATION_IR,
+    FLAG_TUNING,
+    parse_emulation_answer,
+    parse_flag_tuning_answer,
+)
 from compilerlm.prompts.tokens import TokenCounter
 from compilerlm.prompts.verify import verify
 from compilerlm.toolchain.passes import parse_pass_list
-
-from conftest import DATA, EXAMPLES, run_cli
+from compilerlm.unit import Unit
 
 
 def test_prompts_are_the_released_strings():

@@ -5,11 +5,10 @@ import struct
 import subprocess
 
 import pytest
+from conftest import EXAMPLES
 
 from compilerlm.toolchain.elf import ELFError, ObjectSize, object_size
 from compilerlm.toolchain.locate import find_toolchain
-
-from conftest import EXAMPLES
 
 
 def _elf64(sections):

@@ -6,17 +6,24 @@ import re
 import subprocess
 
 import pytest
+from conftest import BUNDLED, DATA, EXAMPLES
 
-from compilerlm.corpus.unit import Unit, load_unit
+from compilerlm.corpus import load_unit
 from compilerlm.toolchain.cache import CacheKey, ResultCache
 from compilerlm.toolchain.elf import object_size
 from compilerlm.toolchain.engine import Engine
 from compilerlm.toolchain.locate import find_toolchain
-from compilerlm.toolchain.measure import (CRASH, INVALID_INPUT, INVALID_PIPELINE, OK, STATUSES,
-                                          TIMEOUT, Measurement)
+from compilerlm.toolchain.measure import (
+    CRASH,
+    INVALID_INPUT,
+    INVALID_PIPELINE,
+    OK,
+    STATUSES,
+    TIMEOUT,
+    Measurement,
+)
 from compilerlm.toolchain.passes import search_space
-
-from conftest import BUNDLED, DATA, EXAMPLES
+from compilerlm.unit import Unit
 
 
 def clang_object_size(tmp_path, *args):
@@ -217,7 +224,7 @@ def test_workers_die_with_their_parent(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(
         "import sys, time\n"
-        "from compilerlm.corpus.unit import load_unit\n"
+        "from compilerlm.corpus import load_unit\n"
         "from compilerlm.toolchain.engine import Engine\n"
         "e = Engine(workers=1, use_cache=False)\n"
         f"u = load_unit({str(EXAMPLES / 'toolkit.c')!r})\n"

@@ -4,8 +4,14 @@ import pytest
 
 from compilerlm.errors import PassListError
 from compilerlm.toolchain.measure import OK
-from compilerlm.toolchain.passes import (MEMORYSSA_LOOP_PASSES, Pass, kind_of, parse_pass_list,
-                                         registry, search_space)
+from compilerlm.toolchain.passes import (
+    MEMORYSSA_LOOP_PASSES,
+    Pass,
+    kind_of,
+    parse_pass_list,
+    registry,
+    search_space,
+)
 
 
 def test_registry_reads_llvm_print_passes():

@@ -35,10 +35,9 @@ class PassListError(CompilerlmError):
     exit_code = 2
 
 
-class EvaluationError(CompilerlmError):
-    """An evaluation did not produce a measurement (crash, timeout, invalid IR...)."""
-
-    exit_code = 1
+class NestedPipelineError(PassListError):
+    """A pipeline nests one (e.g. `repeat<2>(...)`) that cannot be flattened into a pass
+    list: a valid raw pipeline for LLVM, but not a list of passes."""
 
 
 def read_text_file(path) -> str:
@@ -53,4 +52,4 @@ def read_text_file(path) -> str:
     except IsADirectoryError:
         raise InputError(f"{p}: is a directory, not a file") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read: {e}") from None
+        raise InputError(f"{p}: cannot read: {e}") from e

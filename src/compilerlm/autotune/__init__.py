@@ -1,9 +1,12 @@
-"""Stage 3: the autotuner that makes LLM Compiler's gold-standard flag-tuning labels."""
+"""Stage 3: the autotuner, whose verified best lists are the gold-standard labels."""
 
 from .broadcast import broadcast, top_lists
+from .config import AutotuneConfig
+from .exchange import tune_program, tune_programs
 from .minimize import minimize
-from .search import AutotuneConfig, autotune, summarize, tune_program
+from .result import SearchResult
+from .search import autotune
 from .store import AutotuneStore
 
-__all__ = ["AutotuneConfig", "AutotuneStore", "autotune", "broadcast", "minimize", "summarize",
-           "top_lists", "tune_program"]
+__all__ = ["AutotuneConfig", "AutotuneStore", "SearchResult", "autotune", "broadcast",
+           "minimize", "top_lists", "tune_program", "tune_programs"]

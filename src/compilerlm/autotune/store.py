@@ -8,8 +8,8 @@ missing ones. Only the driver process writes; workers, local or on Ray, return r
 
     store = AutotuneStore("tune.sqlite")
     store.add_program(unit)
-    store.put_result(result)
-    store.results(config_key)
+    store.put_result(config.key(), result, unit.hash)
+    store.results(config.key())          # SearchResults
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-from ..corpus.unit import Unit
 from ..store import connect, migrate, retry
+from ..unit import Unit
+from .result import SearchResult
 
 MIGRATIONS = [
     """
@@ -71,22 +72,22 @@ class AutotuneStore:
                                     "ORDER BY name, program_hash").fetchall()
         return [Unit(name=n, ir=bytes(ir), source=src) for n, ir, src in rows]
 
-    def put_result(self, config_key: str, record: dict, program_hash: str) -> None:
-        row = (program_hash, config_key, record["input"], record["oz_binary_size"],
-               record["best_binary_size"], record["best_pipeline"],
-               json.dumps(record["best_passes"]), int(bool(record["validated"])),
-               json.dumps(record, sort_keys=True), time.time())
+    def put_result(self, config_key: str, result: SearchResult, program_hash: str) -> None:
+        row = (program_hash, config_key, result.input, result.oz_binary_size,
+               result.best_binary_size, result.best_pipeline,
+               json.dumps(list(result.best_passes)), int(result.validated),
+               json.dumps(result.to_dict(), sort_keys=True), time.time())
         with self._lock:
             retry(self._db.execute,
                   "INSERT OR REPLACE INTO autotune_results VALUES (?,?,?,?,?,?,?,?,?,?)", row)
 
-    def get_result(self, config_key: str, program_hash: str) -> dict | None:
+    def get_result(self, config_key: str, program_hash: str) -> SearchResult | None:
         with self._lock:
             row = self._db.execute("SELECT result FROM autotune_results WHERE config_key = ? "
                                    "AND program_hash = ?", (config_key, program_hash)).fetchone()
-        return json.loads(row[0]) if row else None
+        return SearchResult.from_dict(json.loads(row[0])) if row else None
 
-    def results(self, config_key: str | None = None) -> list[dict]:
+    def results(self, config_key: str | None = None) -> list[SearchResult]:
         """Stored best results (all configurations, or one), ordered by program name."""
         sql = "SELECT result FROM autotune_results"
         args: tuple = ()
@@ -95,30 +96,30 @@ class AutotuneStore:
             args = (config_key,)
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY name, config_key", args).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [SearchResult.from_dict(json.loads(r[0])) for r in rows]
 
     def best_results(self, validated_only: bool = False,
-                     prefer_validated: bool = False) -> dict[str, dict]:
+                     prefer_validated: bool = False) -> dict[str, SearchResult]:
         """Per program hash, its smallest stored result over all run configurations (with
         prefer_validated, a validated result beats any unvalidated one)."""
         def rank(r):
-            return (prefer_validated and not r.get("validated"), r["best_binary_size"])
+            return (prefer_validated and not r.validated, r.best_binary_size)
 
-        best: dict[str, dict] = {}
+        best: dict[str, SearchResult] = {}
         for r in self.results():
-            if r.get("best_binary_size") is None or (validated_only and not r.get("validated")):
+            if r.best_binary_size is None or (validated_only and not r.validated):
                 continue
-            old = best.get(r["input_hash"])
+            old = best.get(r.input_hash)
             if old is None or rank(r) < rank(old):
-                best[r["input_hash"]] = r
+                best[r.input_hash] = r
         return best
 
-    def results_with_configs(self) -> list[tuple[str, dict]]:
+    def results_with_configs(self) -> list[tuple[str, SearchResult]]:
         """(config_key, record) for every stored result, ordered by program name."""
         with self._lock:
             rows = self._db.execute("SELECT config_key, result FROM autotune_results "
                                     "ORDER BY name, config_key").fetchall()
-        return [(k, json.loads(r)) for k, r in rows]
+        return [(k, SearchResult.from_dict(json.loads(r))) for k, r in rows]
 
     def evaluation_rows(self) -> list[dict]:
         """Every evaluation in the file (the engine's cache rows), for export."""

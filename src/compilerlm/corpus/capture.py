@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from ..store import append_json_line, read_json_lines
-from .unit import SOURCE_SUFFIXES, Unit
+from ..unit import SOURCE_SUFFIXES, Unit
 
 SPOOL_ENV = "COMPILERLM_CAPTURE_DIR"
 RECORDS = "records.jsonl"

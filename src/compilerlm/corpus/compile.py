@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import FrontendError, InputError
 from ..toolchain.locate import find_toolchain
-from .unit import IR_SUFFIXES, SOURCE_SUFFIXES, Unit, load_unit
+from ..unit import IR_SUFFIXES, SOURCE_SUFFIXES, Unit, read_ir_file
 
 DEFAULT_TARGET = "x86_64-unknown-linux-gnu"  # the only backend the LLVM 17 wheels carry
 FRONTEND_STYLES = {
@@ -182,6 +182,23 @@ def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
                 raise
             flags.remove(m.group(1))
     raise FrontendError(f"{cmd.file}: too many flags clang does not know")
+
+
+def load_unit(path, *, style: str = "oz", target: str | None = None,
+              extra_flags: tuple[str, ...] = ()) -> Unit:
+    """A Unit from a C/C++ source (through the front end) or an IR file."""
+    path = Path(path)
+    if path.suffix in SOURCE_SUFFIXES:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        ir = compile_to_ir(path, style=style, target=target, extra_flags=extra_flags)
+        return Unit(name=str(path), ir=ir, source=str(path))
+    if path.suffix in IR_SUFFIXES:
+        return Unit(name=str(path), ir=read_ir_file(path))
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    raise InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
+                     f"expected .c .cc .cpp .ll or .bc")
 
 
 def iter_units(inputs, *, style: str = "oz", target: str | None = None):

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
-from .unit import Unit
+from ..unit import Unit
 
 INDEX = "corpus.jsonl"
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .unit import Unit
+from ..unit import Unit
 
 
 def _ir_text_and_count(unit: Unit) -> tuple[str, int]:

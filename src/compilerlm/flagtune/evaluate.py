@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import time
 
-from ..autotune.search import improvement
-from ..corpus.unit import Unit
+from ..metrics import improvement
 from ..toolchain.engine import Engine
+from ..unit import Unit
 from .models import AutotuneModel
 from .tuning import make_verifier, tune_unit
 
@@ -55,7 +55,7 @@ def evaluate(units: list[Unit], model, engine: Engine, budget: int = 2,
                    "note": o.proposal.note}
             if reference is not None:
                 r = reference.records.get(unit.hash)
-                row["autotuner_size"] = min(r["best_binary_size"], o.oz_binary_size) \
+                row["autotuner_size"] = min(r.best_binary_size, o.oz_binary_size) \
                     if r else None
             per_unit.append(row)
         if progress:
@@ -89,7 +89,7 @@ def summarize(per_unit, skipped, model_name, budget, validate, suites, seconds) 
         if per_unit else None,
         "inference_ms_per_unit": round(sum(r["inference_ms"] for r in per_unit)
                                        / len(per_unit), 3) if per_unit else None,
-        "seconds": round(seconds, 2),
+        "seconds": round(seconds, 2),  # of this loop; `eval flagtune` reports its wall time
     }
     predicted = [r for r in per_unit if r["predicted_ratio"] is not None
                  and r["unverified_zero_shot_size"]]

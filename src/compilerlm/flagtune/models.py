@@ -5,7 +5,7 @@
     oz               the baseline: clang -Oz itself (0 % by construction)
     top1             the single most common best list of the default model's training corpus
     autotune:DB      an autotuner store's verified best list for each unit it holds
-    hf:PATH, openai:URL   an LLM prompted like LLM Compiler FTD (llm/flagtune.py)
+    hf:PATH, openai:URL   an LLM prompted like LLM Compiler FTD (llm_model.py)
 
 A model proposes lists for a unit, best first; `None` stands for clang -Oz itself. `fallback`
 says whether -Oz is compiled as well (budget >= 2), which changes what "best" means.
@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.unit import Unit
 from ..errors import InputError
-from .predictor import Predictor
+from ..predictor.model import Predictor
+from ..unit import Unit
 
 
-@dataclass
+@dataclass(frozen=True)
 class Proposal:
     lists: list[list[str] | None]  # best first; None = clang -Oz
     predicted_ratios: list[float] | None = None  # predicted size / -Oz size, per list
@@ -72,8 +72,8 @@ class AutotuneModel:
         r = self.records.get(unit.hash)
         if r is None:
             return Proposal(lists=[None], note="not in the autotuner store")
-        return Proposal(lists=[list(r["best_passes"])],
-                        extra={"autotuner_binary_size": r["best_binary_size"]})
+        return Proposal(lists=[list(r.best_passes)],
+                        extra={"autotuner_binary_size": r.best_binary_size})
 
 
 def resolve_model(spec: str):
@@ -87,7 +87,7 @@ def resolve_model(spec: str):
         return AutotuneModel(spec.split(":", 1)[1])
     if spec.startswith(("hf:", "openai:")):
         from ..llm.backends import resolve_backend
-        from ..llm.flagtune import LLMFlagTuner
+        from .llm_model import LLMFlagTuner
         return LLMFlagTuner(resolve_backend(spec))
     if Path(spec).exists():
         return PredictorModel(Predictor.load(spec), spec)

@@ -24,19 +24,21 @@ from the table stored in a model file (tests check the shipped model this way).
 from __future__ import annotations
 
 import collections
+import dataclasses
 import math
 import random
 
 import numpy as np
 
-from ..autotune.search import OZ_LISTS
+from ..autotune.config import OZ_LISTS
+from ..autotune.result import SearchResult
 from ..autotune.store import AutotuneStore
 from ..errors import InputError
 from ..passlisteval import PassListEval, builtin_suite
+from ..predictor.features import unit_features
+from ..predictor.model import FAILED_LOG_RATIO, Predictor
 from ..toolchain.engine import Engine
 from ..toolchain.passes import DEFAULT_PIPELINE, search_space
-from .features import unit_features
-from .predictor import FAILED_LOG_RATIO, Predictor
 
 SAMPLE_UNITS = 40  # training units candidate lists are screened and picked on
 K_CANDIDATES = (1, 2, 3, 5, 8, 12, 20)
@@ -44,7 +46,7 @@ PRIORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 1e6)  # 1e6: the corpus average al
 RISKS = (0.0, 0.5, 1.0, 2.0)
 
 
-def labels_from_stores(paths) -> tuple[list, dict[str, dict]]:
+def labels_from_stores(paths) -> tuple[list, dict[str, SearchResult]]:
     """Units and, per unit hash, the best verified result over all stored configurations."""
     units, best = {}, {}
     for path in paths:
@@ -53,7 +55,7 @@ def labels_from_stores(paths) -> tuple[list, dict[str, dict]]:
             for unit in store.programs():
                 units.setdefault(unit.hash, unit)
             for h, record in store.best_results(validated_only=True).items():
-                if h not in best or record["best_binary_size"] < best[h]["best_binary_size"]:
+                if h not in best or record.best_binary_size < best[h].best_binary_size:
                     best[h] = record
         finally:
             store.close()
@@ -180,18 +182,19 @@ def fit(lists, features, log_ratios, names, top1, meta) -> Predictor:
     def gains(by_group):
         return {f"k_lists_{n}": round(100 * (1 - best.leave_one_out(n, by_group)), 4)
                 for n in (1, 2, 4, 9)}
-    best.meta = {**meta, "k": k, "prior": prior, "risk": risk, "units": len(names),
-                 "lists": len(lists),
-                 "leave_one_out_geomean_gain_pct": gains(False),
-                 "leave_one_package_out_geomean_gain_pct": gains(True),
-                 "selection_scores": {f"k={k},prior={p},risk={r}": round(100 * (1 - v), 4)
-                                      for (k, p, r), v in scores.items()}}
-    return best
+    return dataclasses.replace(best, meta={
+        **meta, "k": k, "prior": prior, "risk": risk, "units": len(names),
+        "lists": len(lists),
+        "leave_one_out_geomean_gain_pct": gains(False),
+        "leave_one_package_out_geomean_gain_pct": gains(True),
+        "selection_scores": {f"k={k},prior={p},risk={r}": round(100 * (1 - v), 4)
+                             for (k, p, r), v in scores.items()}})
 
 
-def verified_winners(best: dict[str, dict]) -> tuple[list[list[str]], collections.Counter]:
+def verified_winners(best: dict[str, SearchResult]
+                     ) -> tuple[list[list[str]], collections.Counter]:
     """The corpus's distinct verified best lists, most common first, and their counts."""
-    counts = collections.Counter(tuple(r["best_passes"]) for r in best.values())
+    counts = collections.Counter(r.best_passes for r in best.values())
     return [list(x) for x in sorted(counts, key=lambda x: (-counts[x], len(x), x))], counts
 
 
@@ -228,8 +231,7 @@ def train_from_stores(paths, engine: Engine, progress=None, command: str = "",
             "coreset_rejected": len(rejected), "sample_units": len(sample),
             "top1_count": counts.get(tuple(top1), 0),
             "autotuner_geomean_gain_pct": round(100 * (1 - math.exp(sum(
-                math.log(max(1, best[u.hash]["best_binary_size"])
-                         / best[u.hash]["oz_binary_size"])
+                math.log(max(1, best[u.hash].best_binary_size) / best[u.hash].oz_binary_size)
                 for u in units) / len(units))), 4)}
     return fit(coreset, feats, table, [u.name for u in units], top1, meta)
 

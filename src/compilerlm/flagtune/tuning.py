@@ -15,18 +15,18 @@ that is accepted but larger than -Oz stands.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
-from ..autotune.search import Verifier
-from ..corpus.unit import Unit
 from ..errors import InputError
-from ..passlisteval import Program
+from ..passlisteval import Program, Verifier
 from ..toolchain.engine import Engine
 from ..toolchain.passes import parse_pass_list
+from ..unit import Unit
 from .models import Proposal
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     passes: list[str] | None  # None: clang -Oz
     binary_size: int | None  # None: the list failed (crash, timeout, broken IR)
@@ -90,20 +90,19 @@ class Outcome:
 def make_verifier(engine: Engine, suites=("builtin",), validate: bool = True
                   ) -> Verifier | None:
     """What `optimize` and `eval flagtune` check lists with (None: validation off)."""
-    from ..autotune.search import AutotuneConfig
-    return Verifier(engine, AutotuneConfig(suites=tuple(suites))) if validate else None
+    return Verifier(engine, tuple(suites)) if validate else None
 
 
-def _check(c: Candidate, unit: Unit, verifier: Verifier | None, program: Program | None):
-    if c.accepted is not None or c.passes is None:
-        return
-    if verifier is None:
-        return
+def _checked(c: Candidate, unit: Unit, verifier: Verifier | None, program: Program | None
+             ) -> Candidate:
+    """The candidate with PassListEval's answer (unchanged when there is nothing to check)."""
+    if c.accepted is not None or c.passes is None or verifier is None:
+        return c
     verdict = verifier.check(c.passes, unit, program)
-    c.accepted = verdict.accepted
-    if not verdict.accepted:
-        f = verdict.failures[0]
-        c.reason = f"{f.reason} on {f.program}"
+    if verdict.accepted:
+        return dataclasses.replace(c, accepted=True)
+    f = verdict.failures[0]
+    return dataclasses.replace(c, accepted=False, reason=f"{f.reason} on {f.program}")
 
 
 def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
@@ -130,8 +129,7 @@ def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
                                     ratio))
     compilations = len(to_measure) + (1 if budget >= 2 else 0)
 
-    first = candidates[0]
-    _check(first, unit, verifier, program)
+    first = candidates[0] = _checked(candidates[0], unit, verifier, program)
     first_ok = first.binary_size is not None and first.accepted is not False
     zero_shot_verified = first.binary_size if first_ok else oz_size
     raw_sizes = [c.binary_size for c in candidates if c.binary_size is not None]
@@ -145,10 +143,11 @@ def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
         if chosen is None:
             compilations += 1  # the -Oz fallback had to be built after all
     else:
-        for c in sorted((c for c in candidates if c.binary_size is not None
-                         and c.passes is not None and c.binary_size < oz_size),
-                        key=lambda c: (c.binary_size, len(c.passes))):
-            _check(c, unit, verifier, program)
+        smaller = [i for i, c in enumerate(candidates) if c.binary_size is not None
+                   and c.passes is not None and c.binary_size < oz_size]
+        for i in sorted(smaller, key=lambda i: (candidates[i].binary_size,
+                                                len(candidates[i].passes))):
+            candidates[i] = c = _checked(candidates[i], unit, verifier, program)
             if c.accepted is not False:
                 chosen = c
                 break

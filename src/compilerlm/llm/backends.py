@@ -50,7 +50,7 @@ class HFBackend:
             self.model = AutoModelForCausalLM.from_pretrained(p, use_safetensors=True)
         except (OSError, ValueError) as e:
             raise InputError(f"hf:{path}: not a transformers checkpoint: "
-                             f"{' '.join(str(e).split())[:200]}") from None
+                             f"{' '.join(str(e).split())[:200]}") from e
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model.to(self.device).eval()
         self.torch = torch
@@ -100,10 +100,10 @@ class OpenAIBackend:
                 data = json.loads(resp.read())
         except urllib.error.HTTPError as e:
             raise CompilerlmError(f"{self.name}: the server answered {e.code} "
-                                  f"{e.reason}") from None
+                                  f"{e.reason}") from e
         except (urllib.error.URLError, OSError) as e:
             raise CompilerlmError(f"{self.name}: cannot reach the server: "
-                                  f"{getattr(e, 'reason', e)}") from None
+                                  f"{getattr(e, 'reason', e)}") from e
         except ValueError:
             raise CompilerlmError(f"{self.name}: the server's answer is not JSON") from None
         try:

@@ -22,10 +22,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..corpus.unit import Unit
-from ..prompts.templates import (DISASSEMBLY, EMULATION_ASM, EMULATION_IR,
-                                 first_code_block, parse_emulation_answer)
+from ..prompts.templates import (
+    DISASSEMBLY,
+    EMULATION_ASM,
+    EMULATION_IR,
+    first_code_block,
+    parse_emulation_answer,
+)
 from ..toolchain.engine import Engine
+from ..unit import Unit
 from .backends import Generation
 
 _COMMENT = re.compile(r"\s*#.*$")
@@ -177,7 +182,7 @@ def eval_disasm(records, backend, engine: Engine, samples: int = 1, progress=Non
 
 
 def eval_emulate(records, backend, engine: Engine, progress=None) -> dict:
-    from ..corpus.unit import Unit
+    from ..unit import Unit
 
     rows = []
     for i, r in enumerate(records):

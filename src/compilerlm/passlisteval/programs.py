@@ -111,7 +111,7 @@ def _manifest(directory: str) -> dict:
     try:
         return json.loads(path.read_text())["programs"]
     except (OSError, ValueError, KeyError) as e:
-        raise InputError(f"{path}: not a benchmark manifest: {e}") from None
+        raise InputError(f"{path}: not a benchmark manifest: {e}") from e
 
 
 def benchmark_manifest(directory) -> dict:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus.compile import compile_to_ir
-from ..corpus.unit import Unit
 from ..errors import FrontendError
 from ..toolchain.locate import find_toolchain
+from ..unit import Unit
 from .programs import Program
 
 MAX_OUTPUT = 1 << 20

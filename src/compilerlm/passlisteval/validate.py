@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import CompilerlmError, InputError, PassListError
+from ..errors import CompilerlmError, InputError, NestedPipelineError
 from ..toolchain.cache import default_cache_path
 from ..toolchain.engine import Engine
 from ..toolchain.locate import LLVM_VERSION
@@ -34,6 +34,7 @@ from ..toolchain.measure import CRASH, OK, TIMEOUT
 from ..toolchain.passes import parse_pass_list
 from . import sandbox
 from .programs import Program, Skipped
+from .verdicts import VerdictStore
 
 # Why a program rejected a list.
 COMPILE_ERROR = "compile_error"  # LLVM rejected the pipeline, or it produced broken IR
@@ -66,7 +67,7 @@ class Verdict:
     failures: tuple[Failure, ...]
     skipped: tuple[Skipped, ...] = ()
     cached: int = 0  # program verdicts answered from the cache
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of this check, reference builds included
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -90,10 +91,8 @@ def _pipeline_and_names(passes, raw: bool) -> tuple[str, tuple[str, ...]]:
         return str(passes).strip(), ()
     try:
         pl = parse_pass_list(passes)
-    except PassListError as e:
-        if "cannot be flattened" in str(e):  # e.g. repeat<2>(...): LLVM takes it as it is
-            return str(passes).strip(), ()
-        raise
+    except NestedPipelineError:  # e.g. repeat<2>(...): LLVM takes it as it is
+        return str(passes).strip(), ()
     return pl.pipeline, pl.names
 
 
@@ -107,8 +106,13 @@ class PassListEval:
     _irs: dict = field(default_factory=dict, repr=False)
     _refs: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Reference runs and verdicts, in the engine's cache file (None: the engine caches
+    # nothing, so neither does this).
+    verdicts: VerdictStore | None = field(default=None, repr=False)
 
     def __post_init__(self):
+        if self.verdicts is None and self.engine.cache is not None:
+            self.verdicts = VerdictStore(self.engine.cache.path)
         if self.ir_cache_dir is None and self.engine.cache is not None:
             self.ir_cache_dir = self.engine.cache.path.parent / "programs"
         if self.ir_cache_dir is None:
@@ -129,7 +133,7 @@ class PassListEval:
         ref = self._refs.get(program.hash)
         if ref is not None:
             return ref
-        cache = self.engine.cache
+        cache = self.verdicts
         row = cache.get_reference(program.hash) if cache is not None else None
         if row is not None:
             ref = _Reference(*row)
@@ -200,7 +204,7 @@ class PassListEval:
     def _check_one(self, pipeline: str, program: Program, known: dict
                    ) -> tuple[Failure | None, bool]:
         """(failure or None, answered from cache); `known` holds the pipeline's cached rows."""
-        cache = self.engine.cache
+        cache = self.verdicts
         key = self._key(pipeline, program)
         row = known.get(key)
         if row is not None:
@@ -258,7 +262,7 @@ class PassListEval:
                                   f"({len(programs)} given, {len(unusable)} unusable){why}")
         stop = threading.Event()
         done = [0]
-        known = self.engine.cache.verdicts_for(pipeline) if self.engine.cache else {}
+        known = self.verdicts.verdicts_for(pipeline) if self.verdicts else {}
         if all(self._key(pipeline, p) in known for p in usable):  # a repeated list
             outcomes = [self._check_one(pipeline, p, known) for p in usable]
             return self._verdict(pipeline, names, usable, outcomes, skipped, unusable, start)

@@ -25,13 +25,20 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.unit import Unit
 from ..errors import InputError
 from ..toolchain.engine import Engine
 from ..toolchain.libllvm import LibLLVM
 from ..toolchain.passes import OZ, parse_pass_list
-from .templates import (DISASSEMBLY, DISASSEMBLY_ANSWER, EMULATION_ANSWER, EMULATION_ASM,
-                        EMULATION_IR, FLAG_TUNING, FLAG_TUNING_ANSWER)
+from ..unit import Unit
+from .templates import (
+    DISASSEMBLY,
+    DISASSEMBLY_ANSWER,
+    EMULATION_ANSWER,
+    EMULATION_ASM,
+    EMULATION_IR,
+    FLAG_TUNING,
+    FLAG_TUNING_ANSWER,
+)
 from .tokens import TokenCounter
 
 SPLITS = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
@@ -172,10 +179,10 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
                    seed: int = 0, validate: bool = True, progress=None
                    ) -> tuple[list[dict], BuildStats]:
     """`best` maps unit hash -> best pass list (from a store); else a quick search per unit."""
-    from ..autotune.search import AutotuneConfig, Verifier, tune_program
+    from ..autotune import AutotuneConfig, tune_program
 
     config = AutotuneConfig(budget=budget, seed=seed, insertion=False, validate=validate)
-    verifier = Verifier(engine, config) if validate and best is None else None
+    verifier = config.verifier(engine) if best is None else None
     stats, records = BuildStats(), []
     for raw, unit, base in _text_units(units, engine, stats, progress):
         if best is not None and raw.hash in best:
@@ -184,7 +191,7 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
             stats.exclude("not in the store")
             continue
         else:
-            passes = tune_program(unit, config, engine, verifier)["best_passes"]
+            passes = list(tune_program(unit, config, engine, verifier).best_passes)
         m = engine.measure(unit, passes, want_ir=True)
         if not m.ok:
             stats.exclude(m.status)
@@ -316,13 +323,13 @@ def read_records(paths) -> list[dict]:
             except FileNotFoundError:
                 raise InputError(f"{f}: no such file") from None
             except (OSError, UnicodeDecodeError) as e:
-                raise InputError(f"{f}: cannot read: {e}") from None
+                raise InputError(f"{f}: cannot read: {e}") from e
             for n, line in enumerate(lines, 1):
                 if line.strip():
                     try:
                         records.append(json.loads(line))
                     except json.JSONDecodeError as e:
-                        raise InputError(f"{f}:{n}: not JSON: {e}") from None
+                        raise InputError(f"{f}:{n}: not JSON: {e}") from e
     return records
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ..corpus.unit import Unit
 from ..toolchain.engine import Engine
+from ..unit import Unit
 from .build import read_records
-from .templates import (DISASSEMBLY, EMULATION_ASM, EMULATION_IR, FLAG_TUNING)
+from .templates import DISASSEMBLY, EMULATION_ASM, EMULATION_IR, FLAG_TUNING
 
 
 def _problems(record: dict, engine: Engine) -> list[str]:

@@ -1,6 +1,6 @@
 """The measurement engine: any pass list on any unit, measured exactly, cached, in parallel.
 
-    from compilerlm.corpus.unit import load_unit
+    from compilerlm.corpus import load_unit
     from compilerlm.toolchain.engine import Engine
 
     unit = load_unit("examples/loops.c")
@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.unit import Unit
+from ..unit import Unit
 from .cache import CacheKey, ResultCache, default_cache_path
 from .libllvm import CodegenOptions
 from .locate import LLVM_VERSION

@@ -15,11 +15,20 @@ the others `available_externally`, then `elim-avail-extern` drops their bodies a
 
 from __future__ import annotations
 
-from ..corpus.unit import Unit
 from ..errors import InputError
-from .libllvm import (LINKAGE_AVAILABLE_EXTERNALLY, LINKAGE_EXTERNAL, LINKAGE_INTERNAL,
-                      LINKAGE_LINKONCE_ANY, LINKAGE_LINKONCE_ODR, LINKAGE_PRIVATE,
-                      LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR, VISIBILITY_HIDDEN, LibLLVM)
+from ..unit import Unit
+from .libllvm import (
+    LINKAGE_AVAILABLE_EXTERNALLY,
+    LINKAGE_EXTERNAL,
+    LINKAGE_INTERNAL,
+    LINKAGE_LINKONCE_ANY,
+    LINKAGE_LINKONCE_ODR,
+    LINKAGE_PRIVATE,
+    LINKAGE_WEAK_ANY,
+    LINKAGE_WEAK_ODR,
+    VISIBILITY_HIDDEN,
+    LibLLVM,
+)
 
 _LOCAL = {LINKAGE_INTERNAL, LINKAGE_PRIVATE}
 _DISCARDABLE = {LINKAGE_LINKONCE_ANY, LINKAGE_LINKONCE_ODR, LINKAGE_WEAK_ANY, LINKAGE_WEAK_ODR,

@@ -5,10 +5,10 @@ some pipelines abort the whole process through `report_fatal_error` (e.g. `globa
 "LICM requires MemorySSA"), so the caller must be able to lose the process.
 
     llvm = LibLLVM.load()
-    ctx, mod = llvm.parse(ir_bytes)           # textual IR or bitcode
-    clone = llvm.clone(mod)
-    err = llvm.run_passes(clone, "function(sroa)", llvm.target_machine(triple))
-    obj = llvm.emit(clone, tm, object_file=True)  # ELF bytes in memory, no files
+    with llvm.parsed(unit.ir) as mod:                         # textual IR or bitcode
+        tm = llvm.target_machine(llvm.triple(mod), CodegenOptions())
+        error = llvm.run_passes(mod, "function(sroa)", tm)    # None when the passes ran
+        obj = llvm.emit(mod, tm, object_file=True)            # ELF bytes in memory, no files
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class LLVMCallError(Exception):
     """An LLVM-C call reported an error (parse error, unknown pass, codegen failure)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class CodegenOptions:
     """How the optimised module is lowered: the choices `clang -Oz -c` makes."""
 

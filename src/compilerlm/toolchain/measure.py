@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
-from ..corpus.unit import hash_bytes
+from ..unit import hash_bytes
 from .elf import ELFError, object_size
 from .libllvm import CodegenOptions, LibLLVM, LLVMCallError
 

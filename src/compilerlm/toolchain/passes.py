@@ -23,7 +23,7 @@ import shlex
 from dataclasses import dataclass
 from importlib import resources
 
-from ..errors import PassListError
+from ..errors import NestedPipelineError, PassListError
 
 KINDS = ("module", "cgscc", "function", "loop")
 
@@ -124,10 +124,6 @@ class PassList:
 
     passes: tuple[Pass, ...]
 
-    @classmethod
-    def of(cls, names) -> "PassList":
-        return parse_pass_list(list(names))
-
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.passes)
@@ -199,7 +195,7 @@ def _flatten_pipeline(text: str) -> list[str]:
             i = element.index("(")
             head = element[:i].strip()
             if head.split("<")[0] not in _ADAPTORS:
-                raise PassListError(
+                raise NestedPipelineError(
                     f"{head!r} nests a pipeline that cannot be flattened into a pass list; "
                     f"give it as a raw pipeline instead")
             leaves.extend(_flatten_pipeline(element[i + 1:-1]))

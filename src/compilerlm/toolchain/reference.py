@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..corpus.unit import Unit, hash_bytes
+from ..unit import Unit, hash_bytes
 from .elf import ELFError, object_size
 from .locate import find_toolchain
 from .measure import CODEGEN_ERROR, INVALID_INPUT, OK, TIMEOUT, Measurement

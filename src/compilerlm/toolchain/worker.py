@@ -8,9 +8,10 @@ the time limit is killed and yields `timeout`; either way the next request start
 worker (~0.5 s) and the caller never sees an exception. Forking per evaluation would cost
 9-18 ms each; a long-lived worker adds ~0.3 ms.
 
+    requests = [Request(unit.hash, "default<Oz>", None, CodegenOptions())]
     with WorkerPool(workers=2, timeout=120) as pool:
-        futures = [pool.submit(unit.hash, unit.ir, request) for request in requests]
-        results = [f.result() for f in futures]
+        futures = [pool.submit(unit.ir, request) for request in requests]
+        results = [f.result() for f in futures]     # Measurements
 """
 
 from __future__ import annotations

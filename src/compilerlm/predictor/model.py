@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..corpus.unit import Unit
 from ..errors import InputError
+from ..unit import Unit
 from .features import FEATURE_NAMES, scale_floors, unit_features
 
 FORMAT = "compilerlm-flagtune-knn-v1"
@@ -40,14 +40,15 @@ DEFAULT_MODEL = "default_model.json.gz"
 FAILED_LOG_RATIO = math.log(2.0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Choice:
     lists: list[list[str]]  # the K most promising, best first
     predicted_ratios: list[float]  # predicted size / -Oz size of each list
     neighbours: list[str]  # names of the training units the prediction leaned on
 
 
-@dataclass
+# eq=False: numpy arrays have no single truth value, and a model is compared by its file.
+@dataclass(frozen=True, eq=False)
 class Predictor:
     lists: list[list[str]]  # the coreset
     features: np.ndarray  # (units, features) of the training units
@@ -60,12 +61,15 @@ class Predictor:
     risk: float = 0.0  # how much a list's spread over the neighbours counts against it
 
     def __post_init__(self):
-        self.mean = self.features.mean(axis=0)
-        self.scale = np.maximum(self.features.std(axis=0), scale_floors())
-        self._z = (self.features - self.mean) / self.scale
+        # Derived once from the fields (frozen: set through object.__setattr__).
+        derived = {"mean": self.features.mean(axis=0)}
+        derived["scale"] = np.maximum(self.features.std(axis=0), scale_floors())
+        derived["_z"] = (self.features - derived["mean"]) / derived["scale"]
         # Training units come in groups (the package before the first '/'): held out together
         # when the fit is scored, since a user's program is unlike all of them.
-        self.groups = np.array([n.split("/", 1)[0] for n in self.unit_names])
+        derived["groups"] = np.array([n.split("/", 1)[0] for n in self.unit_names])
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     # -- ranking -----------------------------------------------------------------------
     def neighbour_weights(self, x: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
@@ -170,7 +174,7 @@ class Predictor:
         """A model file, or the shipped default model when path is None."""
         try:
             if path is None:
-                raw = resources.files("compilerlm.flagtune").joinpath(DEFAULT_MODEL).read_bytes()
+                raw = resources.files("compilerlm.predictor").joinpath(DEFAULT_MODEL).read_bytes()
                 where = f"the shipped model ({DEFAULT_MODEL})"
             else:
                 raw, where = Path(path).read_bytes(), str(path)
@@ -179,5 +183,5 @@ class Predictor:
         try:
             d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
         except (OSError, ValueError) as e:
-            raise InputError(f"{where}: not a model file: {e}") from None
+            raise InputError(f"{where}: not a model file: {e}") from e
         return cls.from_json(d, where)

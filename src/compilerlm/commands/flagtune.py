@@ -9,9 +9,17 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..cli import (_display_path, _fmt, cli, eval_group, json_option, make_engine, print_json,
-                   stderr, stdout)
 from ..errors import InputError
+from .common import (
+    Stopwatch,
+    display_path,
+    engine_options,
+    fmt,
+    json_option,
+    print_json,
+    stderr,
+    stdout,
+)
 
 
 def _flagtune_options(f):
@@ -23,17 +31,11 @@ def _flagtune_options(f):
     f = click.option("--validate", "suites", multiple=True, default=("builtin",),
                      show_default=True, metavar="SUITE",
                      help="PassListEval suites a list must pass (as in `passlisteval`).")(f)
-    f = click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True,
-                     help="LLVM worker processes.")(f)
-    f = click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0,
-                     show_default=True, help="Seconds per evaluation.")(f)
-    f = click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="SQLite result cache (default: ~/.cache/compilerlm).")(f)
-    return f
+    return engine_options(workers=2, cache=True)(f)
 
 
 def _totals(records) -> dict:
-    from ..autotune.search import improvement
+    from ..metrics import improvement
     size = sum(r["binary_size"] for r in records)
     oz = sum(r["oz_binary_size"] for r in records)
     return {"units": len(records), "binary_size": size, "oz_binary_size": oz,
@@ -42,7 +44,7 @@ def _totals(records) -> dict:
             "compilations": sum(r["compilations"] for r in records)}
 
 
-@cli.command()
+@click.command()
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the result: an object file (.o), or IR for .ll/.bc; a directory "
@@ -61,18 +63,18 @@ def _totals(records) -> dict:
 @_flagtune_options
 @json_option
 def optimize(input_path, output, budget, check_run, check_command, expect_output, model_spec,
-             no_validate, suites, workers, timeout, cache_path, as_json):
+             no_validate, suites, engine_opts, as_json):
     """Choose a pass list for a program and write the smaller object (never larger than -Oz).
 
     INPUT is a C/C++ source or IR file, a directory, or a compile_commands.json (each unit
     gets its own list). The model proposes K - 1 lists; each is compiled, checked with
     PassListEval (and the program's own run), and the smallest accepted one wins over -Oz."""
-    from ..corpus.compile import iter_units
+    from ..corpus import iter_units
     from ..corpus.writer import output_name
+    from ..flagtune.models import resolve_model
+    from ..flagtune.tuning import make_verifier, tune_unit, write_output
     from ..passlisteval import user_program
     from ..progress import progress_bar
-    from .models import resolve_model
-    from .tuning import make_verifier, tune_unit, write_output
 
     model = resolve_model(model_spec)
     units = list(iter_units([input_path]))
@@ -87,8 +89,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     if output is not None and many:
         output.mkdir(parents=True, exist_ok=True)
     records = []
-    with make_engine(workers, timeout, None, cache_path, False) as engine, \
-            progress_bar(enabled=not as_json) as bar:
+    with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         verifier = make_verifier(engine, suites, validate=not no_validate)
         for i, unit in enumerate(units):
             outcome = tune_unit(unit, model, engine, budget, verifier, program)
@@ -107,8 +108,8 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     for col in ("unit", "-Oz", "result", "gain %", "list", "checked"):
         table.add_column(col, overflow="fold")
     for r in records:
-        table.add_row(_display_path(r["input"]), _fmt(r["oz_binary_size"]),
-                      _fmt(r["binary_size"]), f"{r['improvement_pct']:+.2f}",
+        table.add_row(display_path(r["input"]), fmt(r["oz_binary_size"]),
+                      fmt(r["binary_size"]), f"{r['improvement_pct']:+.2f}",
                       "-Oz (fallback)" if r["fallback"] else r["pipeline"],
                       "yes" if r["validated"] else "no")
     stdout.print(table)
@@ -121,7 +122,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
         stderr.print(f"wrote {output}")
 
 
-@eval_group.command("flagtune")
+@click.command("flagtune")
 @click.argument("inputs", nargs=-1)
 @click.option("--budget", type=click.IntRange(1, None), default=2, show_default=True,
               help="Compilations per unit, the -Oz fallback included.")
@@ -132,24 +133,26 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
 @_flagtune_options
 @json_option
 def eval_flagtune(inputs, budget, autotune_db, html_path, model_spec, no_validate, suites,
-                  workers, timeout, cache_path, as_json):
+                  engine_opts, as_json):
     """Improvement over -Oz of a model's lists, zero-shot and with -Oz fallback.
 
     INPUTS are files or directories (searched recursively for .c/.cc/.cpp/.ll/.bc); without
-    INPUTS, the bundled benchmark, whose programs are run on their inputs."""
-    from ..corpus.compile import iter_units
+    INPUTS, the bundled benchmark, whose programs are run on their inputs. `seconds` is the
+    command's wall time."""
+    from ..corpus import iter_units
+    from ..flagtune.bench import bundled_dir
+    from ..flagtune.evaluate import evaluate
+    from ..flagtune.models import resolve_model
+    from ..flagtune.report import write_report
     from ..progress import progress_bar
-    from .bench import bundled_dir
-    from .evaluate import evaluate
-    from .models import resolve_model
-    from .report import write_report
 
+    watch = Stopwatch()
     model = resolve_model(model_spec)
     units = list(iter_units(inputs or [bundled_dir()]))
-    with make_engine(workers, timeout, None, cache_path, False) as engine, \
-            progress_bar(enabled=not as_json) as bar:
+    with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         result = evaluate(units, model, engine, budget, validate=not no_validate,
                           suites=suites, autotune_db=autotune_db, progress=bar)
+    result["seconds"] = watch.seconds
     if html_path:
         write_report(result, html_path)
         stderr.print(f"wrote {html_path}")
@@ -169,9 +172,9 @@ def _print_eval(result) -> None:
         for kind, d in (("verified", result[name]), ("unverified", result[name]["unverified"])):
             share = result[name].get("autotuner_share_pct") if kind == "verified" else None
             table.add_row(name.replace("_", " "), kind,
-                          *[_fmt(d[k]) for k in ("improvement_total_pct",
+                          *[fmt(d[k]) for k in ("improvement_total_pct",
                                                  "improvement_geomean_pct", "better_pct",
-                                                 "worse_pct")], _fmt(share))
+                                                 "worse_pct")], fmt(share))
     stdout.print(table)
     stdout.print(f"{result['compilations_per_unit']} compilations per unit, inference "
                  f"{result['inference_ms_per_unit']} ms per unit"
@@ -179,7 +182,7 @@ def _print_eval(result) -> None:
                     if "mape_pct" in result else ""))
 
 
-@cli.command("train-predictor")
+@click.command("train-predictor")
 @click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",
@@ -193,15 +196,13 @@ def _print_eval(result) -> None:
 @click.option("--lists", type=click.IntRange(2, None), default=64, show_default=True,
               help="Coreset size: lists measured on every training unit.")
 @click.option("--no-screen", is_flag=True, help="No lists one pass away from -Oz.")
-@click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True)
-@click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0, show_default=True)
+@engine_options(workers=2)
 @json_option
-def train_predictor(dbs, table, output, sample_size, lists, no_screen, workers, timeout,
-                    as_json):
+def train_predictor(dbs, table, output, sample_size, lists, no_screen, engine_opts, as_json):
     """Train the flag-tuning model from autotuner labels (see docs/flagtune.md)."""
+    from ..flagtune.train import refit, train_from_stores
+    from ..predictor import Predictor
     from ..progress import progress_bar
-    from .predictor import Predictor
-    from .train import refit, train_from_stores
 
     command = "compilerlm train-predictor " + " ".join(shlex.quote(a) for a in sys.argv[2:])
     if bool(dbs) == bool(table):
@@ -210,7 +211,7 @@ def train_predictor(dbs, table, output, sample_size, lists, no_screen, workers, 
         model = refit(Predictor.load(None if table == "default" else table), command)
     else:
         # The stores double as the engine cache, so an interrupted training resumes.
-        with make_engine(workers, timeout, None, Path(dbs[0]), False) as engine, \
+        with engine_opts.engine(cache_path=Path(dbs[0])) as engine, \
                 progress_bar(enabled=not as_json) as bar:
             model = train_from_stores([Path(d) for d in dbs], engine, bar, command,
                                       sample_size=sample_size, lists=lists,

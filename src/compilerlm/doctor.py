@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import __version__
-from ..errors import CompilerlmError
-from .locate import LLVM_VERSION, clang_version, find_toolchain
+from . import __version__
+from .errors import CompilerlmError
+from .toolchain.locate import LLVM_VERSION, clang_version, find_toolchain
 
 PROBE_C = "int square(int x) { return x * x; }\nint main(void) { return square(3) - 9; }\n"
 
@@ -54,7 +54,7 @@ def run_checks() -> list[Check]:
     checks.append(_check("clang", clang))
 
     def libllvm():
-        from .libllvm import LibLLVM
+        from .toolchain.libllvm import LibLLVM
         llvm = LibLLVM.load()
         if llvm.version() != LLVM_VERSION:
             raise CompilerlmError(f"expected libLLVM {LLVM_VERSION}, loaded {llvm.version()}")
@@ -65,13 +65,13 @@ def run_checks() -> list[Check]:
     checks.append(_check("libLLVM", libllvm))
 
     def passes():
-        from .passes import registry, search_space
+        from .toolchain.passes import registry, search_space
         return f"{len(registry())} registered, {len(search_space())} in the size search space"
     checks.append(_check("passes", passes))
 
     def engine():
-        from ..corpus.unit import load_unit
-        from .engine import Engine
+        from .corpus import load_unit
+        from .toolchain.engine import Engine
         with tempfile.TemporaryDirectory(prefix="compilerlm-doctor-") as tmp:
             src = Path(tmp) / "probe.c"
             src.write_text(PROBE_C)

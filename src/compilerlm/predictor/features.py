@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from ..corpus.unit import Unit
 from ..toolchain.libllvm import LibLLVM
+from ..unit import Unit
 
 # LLVM-C's LLVMOpcode numbers (llvm-c/Core.h), the ones C and C++ front ends produce.
 OPCODES = {

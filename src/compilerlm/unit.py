@@ -1,6 +1,9 @@
 """A translation unit: unoptimised LLVM-IR with a name, the thing every stage works on.
 
-    unit = load_unit("examples/loops.c")   # C/C++ go through the front end first
+A ground module: the engine (toolchain/) measures units and the front end (corpus/) makes
+them, so neither owns the type. C/C++ sources become units through `corpus.load_unit`.
+
+    unit = Unit(name="loops.ll", ir=read_ir_file(Path("loops.ll")))
     unit.name, unit.hash, unit.is_bitcode
 """
 
@@ -11,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from .errors import InputError
 
 BITCODE_MAGIC = b"BC\xc0\xde"
 BITCODE_WRAPPER_MAGIC = b"\xde\xc0\x17\x0b"
@@ -73,22 +76,3 @@ def read_ir_file(path: Path) -> bytes:
         except UnicodeDecodeError:
             raise InputError(f"{path}: not textual LLVM-IR (not UTF-8 text)") from None
     return data
-
-
-def load_unit(path, *, style: str = "oz", target: str | None = None,
-              extra_flags: tuple[str, ...] = ()) -> Unit:
-    """A Unit from a C/C++ source (through the front end) or an IR file."""
-    from .compile import compile_to_ir  # the front end needs the toolchain; IR files do not
-
-    path = Path(path)
-    if path.suffix in SOURCE_SUFFIXES:
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        ir = compile_to_ir(path, style=style, target=target, extra_flags=extra_flags)
-        return Unit(name=str(path), ir=ir, source=str(path))
-    if path.suffix in IR_SUFFIXES:
-        return Unit(name=str(path), ir=read_ir_file(path))
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    raise InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                     f"expected .c .cc .cpp .ll or .bc")

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import time
 
-from ..corpus.unit import Unit
-from ..errors import PassListError
-from ..flagtune.models import Proposal
+from ..errors import InputError, PassListError
+from ..llm.backends import Generation
+from ..prompts.build import text_unit
 from ..prompts.templates import FLAG_TUNING, parse_flag_tuning_answer
 from ..toolchain.passes import extract_pass_list
-from .backends import Generation
+from ..unit import Unit
+from .models import Proposal
 
 
 def prompt_ir(unit: Unit) -> str:
     """The unit's IR exactly as the dataset prompts show it (prompts/build.py)."""
-    from ..errors import InputError
-    from ..prompts.build import text_unit
-
     text = text_unit(unit)
     if text is None:
         raise InputError(f"{unit.name}: IR does not parse")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..cli import cli, eval_group, json_option, print_json, stderr, stdout
 from ..errors import InputError, read_text_file
+from .common import engine_options, json_option, print_json, stderr, stdout
 
 
-@cli.command()
+@click.command()
 @click.option("--model", "model_spec", required=True, metavar="hf:PATH",
               help="The local transformers model to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -33,7 +33,7 @@ def serve(model_spec, host, port):
 
 
 
-@cli.command()
+@click.command()
 @click.argument("data", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Checkpoint directory (rerun the same command to resume).")
@@ -92,12 +92,11 @@ def _backend(spec):
     return resolve_backend(spec)
 
 
-def _engine(workers):
-    from ..cli import make_engine
-    return make_engine(workers, 120.0, None, None, False)
+# The LLM commands' engine: one worker by default (the model is the slow part).
+_llm_engine_options = engine_options(workers=1, max_workers=64, timeout=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("asm_file", type=click.Path(path_type=Path))
 @click.option("--model", "model_spec", required=True, metavar="hf:PATH|openai:URL")
 @click.option("--samples", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -107,9 +106,9 @@ def _engine(workers):
 @click.option("--max-tokens", type=click.IntRange(1, 16384), default=4096, show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the IR here when it round-trips.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@_llm_engine_options
 @json_option
-def disasm(asm_file, model_spec, samples, reference_ir, max_tokens, output, workers, as_json):
+def disasm(asm_file, model_spec, samples, reference_ir, max_tokens, output, engine_opts, as_json):
     """Lift x86-64 assembly to LLVM-IR with a model; check it by lowering it back.
 
     A failed round trip is a result (exit 0), not an error."""
@@ -117,7 +116,7 @@ def disasm(asm_file, model_spec, samples, reference_ir, max_tokens, output, work
 
     asm = read_text_file(asm_file)
     backend = _backend(model_spec)
-    with _engine(workers) as engine:
+    with engine_opts.engine() as engine:
         result = disassemble(asm, backend, engine, samples=samples, max_tokens=max_tokens,
                              reference_ir=reference_ir.read_text() if reference_ir else None)
     if output is not None and result["round_trip"]:
@@ -132,24 +131,24 @@ def disasm(asm_file, model_spec, samples, reference_ir, max_tokens, output, work
                      + (f"; {result['error']}" if result["error"] else ""), soft_wrap=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("input_path", metavar="INPUT")
 @click.option("-p", "--passes", required=True, help="The pass list to emulate.")
 @click.option("--model", "model_spec", required=True, metavar="hf:PATH|openai:URL")
 @click.option("--asm", "want_asm", is_flag=True, help="Ask for assembly instead of IR.")
 @click.option("--max-tokens", type=click.IntRange(1, 16384), default=4096, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@_llm_engine_options
 @json_option
-def emulate(input_path, passes, model_spec, want_asm, max_tokens, workers, as_json):
+def emulate(input_path, passes, model_spec, want_asm, max_tokens, engine_opts, as_json):
     """Compiler emulation: the model's optimised code and sizes next to LLVM's."""
-    from ..corpus.compile import iter_units
+    from ..corpus import iter_units
     from ..llm.tasks import emulate as run_emulate
 
     units = list(iter_units([input_path]))
     if len(units) != 1:
         raise InputError(f"{input_path}: emulate takes one unit")
     backend = _backend(model_spec)
-    with _engine(workers) as engine:
+    with engine_opts.engine() as engine:
         result = run_emulate(units[0], passes, backend, engine,
                              want="asm" if want_asm else "ir", max_tokens=max_tokens)
     if as_json:
@@ -167,7 +166,7 @@ def _eval_options(f):
                      help="Evaluate the first N records only.")(f)
     f = click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Write an HTML report here.")(f)
-    f = click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)(f)
+    f = _llm_engine_options(f)
     return f
 
 
@@ -182,36 +181,36 @@ def _finish_eval(result, html_path, as_json, keys):
         stdout.print(", ".join(f"{k} {result[k]}" for k in keys))
 
 
-@eval_group.command("disasm")
+@click.command("disasm")
 @click.argument("datasets", nargs=-1, required=True)
 @click.option("--samples", type=click.IntRange(1, 64), default=1, show_default=True)
 @_eval_options
 @json_option
-def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, workers, as_json):
+def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, engine_opts, as_json):
     """Round-trip rate, BLEU and exact match on `dataset disasm` records."""
     from ..llm.tasks import dataset_records, eval_disasm
     from ..progress import progress_bar
 
     records = dataset_records(datasets, ("disasm",), limit)
     backend = _backend(model_spec)
-    with _engine(workers) as engine, progress_bar(enabled=not as_json) as bar:
+    with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         result = eval_disasm(records, backend, engine, samples, bar)
     _finish_eval(result, html_path, as_json, ("records", "round_trip_pct", "parsed_pct",
                                               "exact_match_pct", "bleu_mean"))
 
 
-@eval_group.command("emulate")
+@click.command("emulate")
 @click.argument("datasets", nargs=-1, required=True)
 @_eval_options
 @json_option
-def eval_emulate_cmd(datasets, model_spec, limit, html_path, workers, as_json):
+def eval_emulate_cmd(datasets, model_spec, limit, html_path, engine_opts, as_json):
     """Parse rate, exact match and size MAPE on `dataset emulation` records."""
     from ..llm.tasks import dataset_records, eval_emulate
     from ..progress import progress_bar
 
     records = dataset_records(datasets, ("emulation-ir", "emulation-asm"), limit)
     backend = _backend(model_spec)
-    with _engine(workers) as engine, progress_bar(enabled=not as_json) as bar:
+    with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         result = eval_emulate(records, backend, engine, bar)
     _finish_eval(result, html_path, as_json, ("records", "parsed_answer_pct", "code_valid_pct",
                                               "exact_match_pct", "binary_size_mape_pct"))
