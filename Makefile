@@ -21,11 +21,13 @@ $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/clang-17
 	touch $(STAMP)
 
-# csmith (random C programs for PassListEval's differential tests) is a Debian package only.
+# csmith (random C programs for PassListEval's differential tests) and bubblewrap (the
+# sandbox programs built from candidate lists run in) are Debian packages only.
 sysdeps:
-	@if command -v csmith >/dev/null && test -f /usr/include/csmith/csmith.h; then :; else \
+	@if command -v csmith >/dev/null && test -f /usr/include/csmith/csmith.h \
+			&& command -v bwrap >/dev/null; then :; else \
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq csmith libcsmith-dev; fi
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq csmith libcsmith-dev bubblewrap; fi
 
 # The main job on the bundled benchmark: a smaller object than -Oz for a program (checked by
 # running it), the flag-tuning evaluation with its HTML report, and a short verified autotune

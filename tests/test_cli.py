@@ -123,7 +123,7 @@ def test_doctor_reports_every_check():
     doc = json.loads(r.stdout)
     assert r.returncode == 0 and doc["ok"]
     assert [c["name"] for c in doc["checks"]] == ["compilerlm", "toolchain", "clang", "libLLVM",
-                                                  "passes", "engine"]
+                                                  "passes", "engine", "sandbox"]
 
 
 def test_doctor_says_what_is_missing(tmp_path):

@@ -236,11 +236,29 @@ def test_all_three_tasks_run_end_to_end_with_a_tiny_model(tiny_model, datasets, 
                 "--max-tokens", "16", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["binary_size"] > 0
+    # Answers are capped (here and above): a tiny model's 4,096 tokens took minutes on a busy
+    # 2-core machine.
     r = run_cli("eval", "disasm", datasets / "disasm", "--model", model, "--limit", "1",
-                "--html", tmp_path / "d.html", "--json")
+                "--max-tokens", "16", "--html", tmp_path / "d.html", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["round_trip_pct"] == 0 and (tmp_path / "d.html").exists()
     r = run_cli("eval", "emulate", datasets / "emulation", "--model", model, "--limit", "1",
-                "--json")
+                "--max-tokens", "16", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["records"] == 1
+
+
+def test_serve_beyond_loopback_warns_that_there_is_no_authentication(tiny_model):
+    server = subprocess.Popen([sys.executable, "-m", "compilerlm.cli", "serve", "--model",
+                               f"hf:{tiny_model}", "--host", "0.0.0.0", "--port", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in server.stderr:
+            lines.append(line)
+            if line.startswith("serving"):
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert any("warning:" in ln and "no authentication" in ln for ln in lines), lines

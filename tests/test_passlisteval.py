@@ -175,7 +175,7 @@ def test_suite_specs_and_bad_files(tmp_path):
     assert len(parse_suite("builtin")[0]) >= 60
     with pytest.raises(InputError, match="unknown suite"):
         parse_suite("spec2017")
-    with pytest.raises(InputError, match="positive number"):
+    with pytest.raises(InputError, match="number of programs from 1 to"):
         parse_suite("csmith:zero")
     with pytest.raises(InputError, match="no such file"):
         parse_suite(f"humaneval-x:{tmp_path / 'missing.jsonl'}")

@@ -86,6 +86,13 @@ def run_checks() -> list[Check]:
         return (f"front end, worker and codegen work: default<Oz> {m.binary_size} bytes, "
                 f"clang -Oz {oz.binary_size} bytes")
     checks.append(_check("engine", engine))
+
+    def sandbox():
+        from .passlisteval.confine import confinement_kind
+        return (f"programs built from candidate lists run confined: {confinement_kind()}"
+                + ("" if "bubblewrap" in confinement_kind() else
+                   " (install Debian's bubblewrap for a read-only file system and no network)"))
+    checks.append(_check("sandbox", sandbox))
     return checks
 
 

@@ -20,6 +20,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from .errors import InputError
+
 
 def append_json_line(path: Path, record) -> None:
     """Append one JSON line with O_APPEND in a single write: processes appending at once
@@ -66,12 +68,23 @@ def retry(fn, *args, attempts: int = 50):
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection in autocommit mode with WAL, ready to be shared by threads under a lock."""
+    """A connection in autocommit mode with WAL, ready to be shared by threads under a lock.
+    A file that is not SQLite, or a place that cannot hold one, is a one-line InputError."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), timeout=60, check_same_thread=False, isolation_level=None)
-    retry(db.execute, "PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), timeout=60, check_same_thread=False,
+                             isolation_level=None)
+        retry(db.execute, "PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # reads the header
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e) or "malformed" in str(e):
+            raise InputError(f"{path}: not an SQLite database") from e
+        raise InputError(f"{path}: cannot open an SQLite database there: {e}") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot open an SQLite database there: "
+                         f"{e.strerror or e}") from e
     return db
 
 

@@ -26,7 +26,7 @@ _tune_options = engine_options(workers=2, ray=True)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="SQLite store: every evaluation and result; rerun to resume.")
-@click.option("--budget", type=click.IntRange(1, None), default=300, show_default=True,
+@click.option("--budget", type=click.IntRange(1, 100_000), default=300, show_default=True,
               help="Search evaluations per program (the paper averaged 4,877).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--strategy", type=click.Choice(["guided", "random", "evolve", "coreset"]),
@@ -72,9 +72,17 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         records = run_autotune(units, config, engine, store, progress=bar)
         computed, reused = engine.stats["evaluations"], engine.stats["cache_hits"]
+        # Inputs no list compiled: what LLVM says of them as they are (one cached evaluation).
+        unusable = [(u.name, engine.measure(u, []).error or "no pass list compiles")
+                    for u, r in zip(units, records) if r.best_binary_size is None]
     stderr.print(f"{computed} evaluations computed, {reused} answered from {db}, "
                  f"{engine.stats['builds']} objects built for verification")
     _print_tuning(records, config, as_json)
+    if unusable:
+        name, why = unusable[0]
+        more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
+        raise CommandFailed(f"{len(unusable)} of {len(units)} inputs could not be used, their "
+                            f"results are stored as such: {name}: {why}{more}")
 
 
 def _print_tuning(records, config, as_json) -> None:
@@ -142,7 +150,7 @@ def minimize(input_path, passes, no_insertion, engine_opts, as_json):
 @click.command()
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="An autotuner store.")
-@click.option("--top", type=click.IntRange(1, None), default=100, show_default=True,
+@click.option("--top", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="How many of the most common best lists to apply to every program.")
 @_tune_options
 @json_option

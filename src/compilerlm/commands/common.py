@@ -113,7 +113,7 @@ def engine_options(*, workers: int = 1, max_workers: int = 256, timeout: bool = 
                          help="LLVM worker processes"
                               + (" (or Ray actors with --ray)." if ray else "."))(wrapper)
         if timeout:
-            g = click.option("--timeout", type=click.FloatRange(0.1, None), default=120.0,
+            g = click.option("--timeout", type=click.FloatRange(0.1, 86_400), default=120.0,
                              show_default=True,
                              help="Seconds per evaluation (the paper's limit).")(g)
         if ray:

@@ -28,7 +28,7 @@ def _dataset_options(f):
     f = click.option("--tokenizer", default=None,
                      help="tokenizer.json (or its folder) for exact token counts; default: an "
                           "offline approximation.")(f)
-    f = click.option("--max-tokens", type=click.IntRange(1, None), default=None,
+    f = click.option("--max-tokens", type=click.IntRange(1, 1_000_000), default=None,
                      help="Context limit (default 16384; disasm: 8192 each side).")(f)
     f = click.option("--seed", type=int, default=0, show_default=True)(f)
     f = engine_options(workers=2, timeout=False, ray=True)(f)
@@ -84,7 +84,7 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, engine_opts, as_json,
 
 @dataset.command("emulation")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--lists", type=click.IntRange(1, None), default=4, show_default=True,
+@click.option("--lists", type=click.IntRange(1, 1_000), default=4, show_default=True,
               help="Random pass lists per unit.")
 @click.option("--variant", type=click.Choice(["ir", "asm", "both"]), default="both",
               show_default=True)
@@ -109,7 +109,7 @@ def dataset_emulation(inputs, lists, variant, no_determinism_check, out, tokeniz
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Autotuner store with the best lists (else a quick search).")
-@click.option("--budget", type=click.IntRange(1, None), default=50, show_default=True,
+@click.option("--budget", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Budget of the quick built-in search.")
 @click.option("--no-validate", is_flag=True, help="Quick search without PassListEval.")
 @_dataset_options
@@ -147,7 +147,7 @@ def dataset_disasm(inputs, out, tokenizer, max_tokens, engine_opts, seed, split_
 
 @dataset.command("verify")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--sample", type=click.IntRange(1, None), default=None,
+@click.option("--sample", type=click.IntRange(1, 10_000_000), default=None,
               help="Check a seeded sample of N records instead of all.")
 @engine_options(workers=2, timeout=False)
 @json_option

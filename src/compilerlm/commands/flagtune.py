@@ -49,7 +49,7 @@ def _totals(records) -> dict:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the result: an object file (.o), or IR for .ll/.bc; a directory "
                    "when INPUT holds several units.")
-@click.option("--budget", type=click.IntRange(1, None), default=5, show_default=True,
+@click.option("--budget", type=click.IntRange(1, 1_000), default=5, show_default=True,
               help="Compilations per unit, the -Oz fallback included (K = 1: the model's "
                    "list alone, no fallback; K = 2: its best list plus -Oz).")
 @click.option("--check-run", "check_run", default=None, metavar="ARGS",
@@ -70,7 +70,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     gets its own list). The model proposes K - 1 lists; each is compiled, checked with
     PassListEval (and the program's own run), and the smallest accepted one wins over -Oz."""
     from ..corpus import iter_units
-    from ..corpus.writer import output_name
+    from ..corpus.writer import OutputNames
     from ..flagtune.models import resolve_model
     from ..flagtune.tuning import make_verifier, tune_unit, write_output
     from ..passlisteval import user_program
@@ -88,14 +88,15 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     many = len(units) > 1 or Path(input_path).is_dir() or str(input_path).endswith(".json")
     if output is not None and many:
         output.mkdir(parents=True, exist_ok=True)
-    records = []
+    records, names = [], OutputNames([u.name for u in units])
     with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         verifier = make_verifier(engine, suites, validate=not no_validate)
         for i, unit in enumerate(units):
             outcome = tune_unit(unit, model, engine, budget, verifier, program)
             record = outcome.record()
             if output is not None:
-                target = output / output_name(unit, ".o") if many else output
+                target = output / names.path(unit.name, ".o") if many else output
+                target.parent.mkdir(parents=True, exist_ok=True)
                 write_output(outcome, engine, target)
                 record["output"] = str(target)
             records.append(record)
@@ -124,7 +125,7 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
 
 @click.command("flagtune")
 @click.argument("inputs", nargs=-1)
-@click.option("--budget", type=click.IntRange(1, None), default=2, show_default=True,
+@click.option("--budget", type=click.IntRange(1, 1_000), default=2, show_default=True,
               help="Compilations per unit, the -Oz fallback included.")
 @click.option("--autotune-db", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Autotuner store for the same units: report the share of its gain.")
@@ -190,10 +191,10 @@ def _print_eval(result) -> None:
                    "shipped one) instead of from stores.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Model file to write (.json.gz).")
-@click.option("--sample", "sample_size", type=click.IntRange(1, None), default=40,
+@click.option("--sample", "sample_size", type=click.IntRange(1, 100_000), default=40,
               show_default=True, help="Training units on which candidate lists are screened "
                                       "and the coreset is picked.")
-@click.option("--lists", type=click.IntRange(2, None), default=64, show_default=True,
+@click.option("--lists", type=click.IntRange(2, 10_000), default=64, show_default=True,
               help="Coreset size: lists measured on every training unit.")
 @click.option("--no-screen", is_flag=True, help="No lists one pass away from -Oz.")
 @engine_options(workers=2)

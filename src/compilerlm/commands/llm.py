@@ -25,12 +25,24 @@ def serve(model_spec, host, port):
         raise InputError("serve takes --model hf:PATH")
     server = make_server(HFBackend(model_spec[3:]), host, port)
     h, p = server.server_address[:2]
+    if not _loopback(host):
+        click.echo(f"warning: --host {host} serves beyond this machine and the server has no "
+                   f"authentication: anyone who reaches port {p} can use the model", err=True)
     stderr.print(f"serving {model_spec} on http://{h}:{p}/v1 (Ctrl-C stops)")
     try:
         server.serve_forever()
     finally:
         server.server_close()
 
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
 
 
 @click.command()
@@ -39,21 +51,21 @@ def serve(model_spec, host, port):
               help="Checkpoint directory (rerun the same command to resume).")
 @click.option("--init", default=None, metavar="hf:PATH",
               help="Fine-tune this model; without it a new model is trained from scratch.")
-@click.option("--steps", type=click.IntRange(1, None), default=1000, show_default=True)
+@click.option("--steps", type=click.IntRange(1, 100_000_000), default=1000, show_default=True)
 @click.option("--peak-lr", type=float, default=None,
               help="Default: 2e-5 fine-tuning (the paper's), 3e-4 from scratch.")
-@click.option("--warmup-steps", type=click.IntRange(0, None), default=1000, show_default=True)
+@click.option("--warmup-steps", type=click.IntRange(0, 100_000_000), default=1000, show_default=True)
 @click.option("--final-lr-ratio", type=float, default=1 / 30, show_default=True)
-@click.option("--batch-size", type=click.IntRange(1, None), default=1, show_default=True)
-@click.option("--grad-accum", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, 65_536), default=1, show_default=True)
+@click.option("--grad-accum", type=click.IntRange(1, 65_536), default=1, show_default=True)
 @click.option("--context", type=click.IntRange(16, 16384), default=16384, show_default=True,
               help="Tokens per example (prompt + completion), up to 16k as the paper.")
 @click.option("--rope-theta", type=float, default=1e6, show_default=True)
-@click.option("--hidden-size", type=click.IntRange(8, None), default=256, show_default=True)
-@click.option("--layers", type=click.IntRange(1, None), default=4, show_default=True)
-@click.option("--heads", type=click.IntRange(1, None), default=4, show_default=True)
-@click.option("--vocab-size", type=click.IntRange(300, None), default=8000, show_default=True)
-@click.option("--save-every", type=click.IntRange(1, None), default=100, show_default=True)
+@click.option("--hidden-size", type=click.IntRange(8, 65_536), default=256, show_default=True)
+@click.option("--layers", type=click.IntRange(1, 1_024), default=4, show_default=True)
+@click.option("--heads", type=click.IntRange(1, 1_024), default=4, show_default=True)
+@click.option("--vocab-size", type=click.IntRange(300, 1_000_000), default=8000, show_default=True)
+@click.option("--save-every", type=click.IntRange(1, 100_000_000), default=100, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--mixed-precision", type=click.Choice(["no", "bf16", "fp16"]), default="no",
               show_default=True, help="Through accelerate; bf16 on a recent GPU.")
@@ -162,10 +174,12 @@ def emulate(input_path, passes, model_spec, want_asm, max_tokens, engine_opts, a
 
 def _eval_options(f):
     f = click.option("--model", "model_spec", required=True, metavar="hf:PATH|openai:URL")(f)
-    f = click.option("--limit", type=click.IntRange(1, None), default=None,
+    f = click.option("--limit", type=click.IntRange(1, 100_000_000), default=None,
                      help="Evaluate the first N records only.")(f)
     f = click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Write an HTML report here.")(f)
+    f = click.option("--max-tokens", type=click.IntRange(1, 16384), default=4096,
+                     show_default=True, help="Tokens each answer may have.")(f)
     f = _llm_engine_options(f)
     return f
 
@@ -186,7 +200,8 @@ def _finish_eval(result, html_path, as_json, keys):
 @click.option("--samples", type=click.IntRange(1, 64), default=1, show_default=True)
 @_eval_options
 @json_option
-def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, engine_opts, as_json):
+def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, max_tokens, engine_opts,
+                    as_json):
     """Round-trip rate, BLEU and exact match on `dataset disasm` records."""
     from ..llm.tasks import dataset_records, eval_disasm
     from ..progress import progress_bar
@@ -194,7 +209,7 @@ def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, engine_opts
     records = dataset_records(datasets, ("disasm",), limit)
     backend = _backend(model_spec)
     with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
-        result = eval_disasm(records, backend, engine, samples, bar)
+        result = eval_disasm(records, backend, engine, samples, bar, max_tokens=max_tokens)
     _finish_eval(result, html_path, as_json, ("records", "round_trip_pct", "parsed_pct",
                                               "exact_match_pct", "bleu_mean"))
 
@@ -203,7 +218,8 @@ def eval_disasm_cmd(datasets, samples, model_spec, limit, html_path, engine_opts
 @click.argument("datasets", nargs=-1, required=True)
 @_eval_options
 @json_option
-def eval_emulate_cmd(datasets, model_spec, limit, html_path, engine_opts, as_json):
+def eval_emulate_cmd(datasets, model_spec, limit, html_path, max_tokens, engine_opts,
+                     as_json):
     """Parse rate, exact match and size MAPE on `dataset emulation` records."""
     from ..llm.tasks import dataset_records, eval_emulate
     from ..progress import progress_bar
@@ -211,6 +227,6 @@ def eval_emulate_cmd(datasets, model_spec, limit, html_path, engine_opts, as_jso
     records = dataset_records(datasets, ("emulation-ir", "emulation-asm"), limit)
     backend = _backend(model_spec)
     with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
-        result = eval_emulate(records, backend, engine, bar)
+        result = eval_emulate(records, backend, engine, bar, max_tokens=max_tokens)
     _finish_eval(result, html_path, as_json, ("records", "parsed_answer_pct", "code_valid_pct",
                                               "exact_match_pct", "binary_size_mape_pct"))

@@ -64,16 +64,46 @@ def read_index(directory: Path) -> list[dict]:
     index = Path(directory) / INDEX
     if not index.exists():
         raise InputError(f"{directory}: not a corpus (no {INDEX})")
-    return [json.loads(line) for line in index.read_text().splitlines() if line.strip()]
+    rows = []
+    for n, line in enumerate(index.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise InputError(f"{index}:{n}: not JSON: {e}") from e
+        if not isinstance(row, dict) or not isinstance(row.get("file"), str) \
+                or not isinstance(row.get("name"), str):
+            raise InputError(f"{index}:{n}: not a corpus entry (needs 'name' and 'file')")
+        rows.append(row)
+    return rows
+
+
+def unit_file(directory: Path, row: dict) -> Path:
+    """The IR file of an index entry, which must lie inside the corpus: a crafted index
+    naming ../../etc/passwd or /root/.ssh/id_rsa reads nothing."""
+    root = Path(directory).resolve()
+    path = (root / row["file"]).resolve()
+    if not path.is_relative_to(root):
+        raise InputError(f"{directory}: index entry {row['name']!r} points outside the corpus "
+                         f"({row['file']})")
+    return path
 
 
 def load_corpus(directory: Path) -> list[Unit]:
-    return [Unit(name=row["name"], ir=(Path(directory) / row["file"]).read_bytes(),
-                 source=row.get("source")) for row in read_index(directory)]
+    units = []
+    for row in read_index(directory):
+        path = unit_file(directory, row)
+        try:
+            ir = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"{directory}: cannot read {row['file']}: {e.strerror}") from e
+        units.append(Unit(name=row["name"], ir=ir, source=row.get("source")))
+    return units
 
 
 def corpus_stats(directory: Path) -> dict:
     rows = read_index(directory)
-    return {"units": len(rows), "functions": sum(r["functions"] for r in rows),
-            "ir_instructions": sum(r["ir_instructions"] for r in rows),
-            "provenance": sorted({r["provenance"] for r in rows if r["provenance"]})}
+    return {"units": len(rows), "functions": sum(r.get("functions", 0) for r in rows),
+            "ir_instructions": sum(r.get("ir_instructions", 0) for r in rows),
+            "provenance": sorted({r["provenance"] for r in rows if r.get("provenance")})}

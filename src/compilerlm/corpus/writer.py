@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -27,12 +28,35 @@ def _bitcode(unit: Unit) -> bytes:
         return llvm.bitcode(mod)
 
 
-def output_name(unit: Unit, suffix: str) -> str:
-    """A flat, readable file name for a unit: path separators and '#' become '__'."""
-    name = re.sub(r"^[./]+", "", unit.name)
-    name = re.sub(r"[/\\#]+", "__", name)
-    name = re.sub(r"[^A-Za-z0-9_.+-]", "_", name)
-    return name[:200] + suffix
+class OutputNames:
+    """Output files that mirror the inputs' relative paths below one root, so that each name
+    maps back to its source and no two units write the same file (`a/b.c`, `a__b.c`,
+    `a b.c` and `a_b.c` stay four files). A unit named twice (one source compiled with two
+    sets of flags) gets `.2`, `.3`... before the suffix.
+
+        names = OutputNames([u.name for u in units])
+        names.path(unit.name, ".ll")      # e.g. 'a/b.c.ll', relative to the output folder
+    """
+
+    def __init__(self, names: list[str]):
+        # Mirrored below the deepest folder common to all inputs (a directory given to
+        # `ir`, or the project of a compile_commands.json).
+        parents = [str(self._plain(n).parent) for n in names]
+        self.root = Path(os.path.commonpath(parents)) if parents else Path()
+        self._taken: dict[str, int] = {}
+
+    @staticmethod
+    def _plain(name: str) -> Path:
+        return Path(name.split("#", 1)[0]).resolve()  # `file.c#function`: a piece of file.c
+
+    def path(self, name: str, suffix: str) -> str:
+        base, _, piece = name.partition("#")
+        p = self._plain(base).relative_to(self.root)
+        parts = [part for part in p.parts if part not in ("", ".", "..", "/")] or ["unit"]
+        rel = "/".join(parts) + (f"#{re.sub(r'[^A-Za-z0-9_.$-]', '_', piece)}" if piece else "")
+        count = self._taken.get(rel, 0) + 1
+        self._taken[rel] = count
+        return rel + (f".{count}" if count > 1 else "") + suffix
 
 
 def write_units(units, output: Path, *, fmt: str | None = None, split_functions: bool = False,
@@ -49,11 +73,14 @@ def write_units(units, output: Path, *, fmt: str | None = None, split_functions:
         output.mkdir(parents=True, exist_ok=True)
         fmt = fmt or "ll"
     written = []
+    units = list(units)
+    names = OutputNames([u.name for u in units])
     for unit in units:
         pieces = split(unit) if split_functions else [unit]
         for piece in pieces:
             text, count = _ir_text_and_count(piece)
-            path = output / output_name(piece, "." + fmt) if many else output
+            path = output / names.path(piece.name, "." + fmt) if many else output
+            path.parent.mkdir(parents=True, exist_ok=True)
             if fmt == "bc":
                 path.write_bytes(_bitcode(piece))
             else:

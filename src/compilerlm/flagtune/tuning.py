@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..passlisteval import Program, Verifier
 from ..toolchain.engine import Engine
+from ..toolchain.measure import INVALID_INPUT
 from ..toolchain.passes import parse_pass_list
 from ..unit import Unit
 from .models import Proposal
@@ -46,9 +47,10 @@ class Outcome:
     zero_shot_verified_size: int  # the first list's size, or -Oz's when it was rejected
     raw_zero_shot_size: int | None  # the first list's size, checked or not
     raw_best_size: int  # best of the budget, unchecked (the -Oz fallback included when K >= 2)
-    validated: bool
+    validated: bool  # PassListEval ran, and so did every check the unit has
     compilations: int
     proposal: Proposal = field(repr=False, default=None)
+    checks_skipped: tuple[str, ...] = ()  # automatic checks that could not run, and why
 
     @property
     def binary_size(self) -> int:
@@ -69,6 +71,7 @@ class Outcome:
             "oz_binary_size": oz,
             "improvement_pct": round(100 * (1 - size / oz), 4) if oz else None,
             "validated": self.validated,
+            "checks_skipped": list(self.checks_skipped),
             "fallback": self.fallback,
             "budget": self.budget,
             "compilations": self.compilations,
@@ -109,6 +112,17 @@ def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
               verifier: Verifier | None = None, program: Program | None = None) -> Outcome:
     if budget < 1:
         raise InputError("--budget must be at least 1 (K = 1: the model's list alone)")
+    usable = engine.measure(unit, [])  # IR for another target, or that defines nothing
+    if usable.status == INVALID_INPUT:
+        raise InputError(f"{unit.name}: {usable.error}")
+    skipped: tuple[str, ...] = ()
+    if verifier is not None:
+        own, why = verifier.own_check(unit, program)
+        if why is not None and program is not None:
+            # The user asked for this check: it must run, and pass on the reference build.
+            raise InputError(f"{unit.name}: the check you asked for cannot run: {why}")
+        if why is not None:
+            skipped = (f"{own.uri}: {why}",)
     oz = engine.oz_baseline(unit)
     if not oz.ok:
         raise InputError(f"{unit.name}: clang -Oz failed: {oz.error}")
@@ -154,8 +168,8 @@ def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
     return Outcome(unit=unit, budget=budget, oz_binary_size=oz_size, candidates=candidates,
                    chosen=chosen, zero_shot_verified_size=zero_shot_verified,
                    raw_zero_shot_size=first.binary_size, raw_best_size=raw_best,
-                   validated=verifier is not None, compilations=compilations,
-                   proposal=proposal)
+                   validated=verifier is not None and not skipped, compilations=compilations,
+                   proposal=proposal, checks_skipped=skipped)
 
 
 def write_output(outcome: Outcome, engine: Engine, path) -> str:

@@ -163,11 +163,12 @@ def dataset_records(paths, tasks: tuple[str, ...], limit: int | None = None) -> 
     return out[:limit] if limit else out
 
 
-def eval_disasm(records, backend, engine: Engine, samples: int = 1, progress=None) -> dict:
+def eval_disasm(records, backend, engine: Engine, samples: int = 1, progress=None,
+                max_tokens: int = 4096) -> dict:
     rows = []
     for i, r in enumerate(records):
         res = disassemble(r["output_asm"], backend, engine, samples=samples,
-                          reference_ir=r.get("output_ir"))
+                          reference_ir=r.get("output_ir"), max_tokens=max_tokens)
         rows.append({"unit": r.get("unit"), **{k: v for k, v in res.items() if k != "ir"}})
         if progress:
             progress(i + 1, len(records), "records")
@@ -181,14 +182,15 @@ def eval_disasm(records, backend, engine: Engine, samples: int = 1, progress=Non
             "per_record": rows}
 
 
-def eval_emulate(records, backend, engine: Engine, progress=None) -> dict:
+def eval_emulate(records, backend, engine: Engine, progress=None,
+                 max_tokens: int = 4096) -> dict:
     from ..unit import Unit
 
     rows = []
     for i, r in enumerate(records):
         unit = Unit(name=r.get("unit") or f"record-{i}", ir=r["input_ir"].encode())
         want = "asm" if r["task"].endswith("asm") else "ir"
-        res = emulate(unit, r["passes"], backend, engine, want=want)
+        res = emulate(unit, r["passes"], backend, engine, want=want, max_tokens=max_tokens)
         rows.append({k: v for k, v in res.items() if k != "code"})
         if progress:
             progress(i + 1, len(records), "records")

@@ -225,6 +225,9 @@ def csmith_suite(n: int, seed: int = 0) -> list[Program]:
     return [csmith_program(seed + i) for i in range(n)]
 
 
+MAX_CSMITH_PROGRAMS = 10_000  # each is generated, built and run per list: more is a mistake
+
+
 def parse_suite(spec: str, seed: int = 0) -> tuple[list[Program], list[Skipped]]:
     """`builtin`, `humaneval-x:PATH[@N]` (N: a sample) or `csmith:N` as on the command line."""
     if spec == "builtin":
@@ -238,10 +241,13 @@ def parse_suite(spec: str, seed: int = 0) -> tuple[list[Program], list[Skipped]]
             sample = int(n) if n else None
         except ValueError:
             raise InputError(f"humaneval-x sample size {n!r} is not a number") from None
+        if sample is not None and sample < 1:
+            raise InputError(f"humaneval-x sample size must be at least 1, got {sample}")
         return humaneval_suite(path, sample=sample, seed=seed)
     if spec.startswith("csmith:"):
         n = spec.split(":", 1)[1]
-        if not n.isdigit() or int(n) < 1:
-            raise InputError(f"csmith:N needs a positive number of programs, got {n!r}")
+        if not n.isdigit() or not 1 <= int(n) <= MAX_CSMITH_PROGRAMS:
+            raise InputError(f"csmith:N needs a number of programs from 1 to "
+                             f"{MAX_CSMITH_PROGRAMS}, got {n!r}")
         return csmith_suite(int(n), seed=seed), []
     raise InputError(f"unknown suite {spec!r}; use builtin, humaneval-x:PATH[@N] or csmith:N")

@@ -2,52 +2,28 @@
 each candidate object per pass list.
 
 C++ programs link against the wheel's libc++ and libunwind, which are not on the loader
-path: binaries get an rpath to that folder. Runs are bounded by a time limit, get no stdin,
-and keep at most 1 MiB of output; core dumps are switched off (a miscompiled program that
-crashes is a normal result here).
+path: binaries get an rpath to that folder. Every run, the reference build's too, is confined
+(confine.py): a fresh working directory, limits, no stdin, a scrubbed environment and, where
+bubblewrap works, a read-only file system without network. A miscompiled program that
+crashes is a normal result here.
 """
 
 from __future__ import annotations
 
 import os
-import resource
-import signal
+import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus.compile import compile_to_ir
 from ..errors import FrontendError
 from ..toolchain.locate import find_toolchain
 from ..unit import Unit
+from .confine import Confinement, RunResult
 from .programs import Program
 
-MAX_OUTPUT = 1 << 20
 LINK_TIMEOUT_S = 120
-
-
-@dataclass(frozen=True)
-class RunResult:
-    exit_code: int | None  # None when it timed out
-    stdout: bytes
-    stderr_tail: str
-    timed_out: bool = False
-
-    @property
-    def signal_name(self) -> str | None:
-        if self.exit_code is not None and self.exit_code < 0:
-            try:
-                return signal.Signals(-self.exit_code).name
-            except ValueError:
-                return f"signal {-self.exit_code}"
-        return None
-
-
-def _no_core_dumps() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
-    if soft != 0:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
 
 
 def _compiler(program: Program) -> str:
@@ -70,10 +46,13 @@ def program_ir(program: Program, cache_dir: Path | None) -> Unit:
         src.write_text(program.source)
         ir = compile_to_ir(src, extra_flags=("-w", *program.compile_flags))
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp_path = path.with_suffix(f".tmp{os.getpid()}")
-        tmp_path.write_bytes(ir)
-        tmp_path.replace(path)  # atomic: concurrent builders never see half a file
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp_path = path.with_suffix(f".tmp{os.getpid()}")
+            tmp_path.write_bytes(ir)
+            tmp_path.replace(path)  # atomic: concurrent builders never see half a file
+        except OSError:
+            pass  # a read-only cache folder: built again next time, nothing lost
     return Unit(name=program.uri, ir=ir)
 
 
@@ -112,28 +91,30 @@ def link(program: Program, obj: bytes, workdir: Path) -> tuple[Path | None, str]
 
 
 def run(program: Program, exe: Path) -> RunResult:
-    _no_core_dumps()
-    try:
-        proc = subprocess.run([str(exe), *program.args], stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=program.timeout)
-    except subprocess.TimeoutExpired as e:
-        return RunResult(None, (e.stdout or b"")[:MAX_OUTPUT], "", timed_out=True)
-    tail = proc.stderr.decode(errors="replace").strip().splitlines()
-    return RunResult(proc.returncode, proc.stdout[:MAX_OUTPUT], tail[-1][:300] if tail else "")
+    """Run the program's binary, confined, with its arguments."""
+    with Confinement() as box:
+        return box.run([str(exe), *program.args], program.timeout, readable=[exe.parent])
 
 
 def user_check(program: Program, exe: Path) -> tuple[bool, str]:
-    """Run the user's check command (argv, no shell) with the binary's path appended."""
-    _no_core_dumps()
-    argv = [*program.check_command, str(exe)]
-    try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=max(program.timeout, 60))
-    except subprocess.TimeoutExpired:
-        return False, f"check command ran past {max(program.timeout, 60):g} s"
-    except OSError as e:
-        return False, f"cannot run check command {argv[0]!r}: {e.strerror}"
-    if proc.returncode == 0:
+    """Run the user's check command (argv, no shell) with the binary's path appended, confined
+    like the binary itself: its arguments that name files of the caller's working directory
+    are made absolute, since it runs in a fresh one (readable, not writable)."""
+    argv = [_absolute(a) for a in program.check_command] + [str(exe)]
+    argv[0] = shutil.which(argv[0]) or argv[0]  # found on the caller's PATH, not the scrubbed one
+    readable = {exe.parent} | {Path(a).parent for a in argv if a.startswith("/")}
+    timeout = max(program.timeout, 60)
+    with Confinement() as box:
+        result = box.run(argv, timeout, readable=sorted(readable))
+    if result.timed_out:
+        return False, f"check command ran past {timeout:g} s"
+    if result.exit_code == 127 and result.stderr_tail.startswith("cannot run"):
+        return False, f"{result.stderr_tail} (check command)"
+    if result.exit_code == 0:
         return True, ""
-    tail = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
-    return False, f"check command exited {proc.returncode}" + (f": {tail[-1][:200]}" if tail else "")
+    tail = result.stderr_tail or result.stdout.decode(errors="replace").strip()[-200:]
+    return False, f"check command exited {result.exit_code}" + (f": {tail}" if tail else "")
+
+
+def _absolute(arg: str) -> str:
+    return str(Path(arg).resolve()) if not arg.startswith("-") and os.path.exists(arg) else arg

@@ -30,7 +30,7 @@ from ..errors import CompilerlmError, InputError, NestedPipelineError
 from ..toolchain.cache import default_cache_path
 from ..toolchain.engine import Engine
 from ..toolchain.locate import LLVM_VERSION
-from ..toolchain.measure import CRASH, OK, TIMEOUT
+from ..toolchain.measure import CRASH, KILLED, OK, TIMEOUT
 from ..toolchain.passes import parse_pass_list
 from . import sandbox
 from .programs import Program, Skipped
@@ -40,13 +40,15 @@ from .verdicts import VerdictStore
 COMPILE_ERROR = "compile_error"  # LLVM rejected the pipeline, or it produced broken IR
 COMPILER_CRASH = "crash"  # LLVM aborted while compiling (report_fatal_error, signal)
 COMPILE_TIMEOUT = "compile_timeout"
+COMPILE_KILLED = "compile_killed"  # the LLVM worker was killed from outside, twice
 LINK_ERROR = "link_error"
 RUNTIME_CRASH = "runtime_crash"  # the program died of a signal
 RUN_TIMEOUT = "timeout"  # the program ran past its limit (often an infinite loop)
 WRONG_EXIT = "wrong_exit_code"
 WRONG_OUTPUT = "wrong_output"
 CHECK_FAILED = "check_failed"  # the user's own check command said no
-_UNCACHED_REASONS = {COMPILE_TIMEOUT, RUN_TIMEOUT}  # depend on the machine's load
+RESOURCE_LIMIT = "resource_limit"  # the program hit a sandbox limit (CPU time, file size)
+_UNCACHED_REASONS = {COMPILE_TIMEOUT, COMPILE_KILLED, RUN_TIMEOUT}  # depend on the machine
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,9 @@ class PassListEval:
         if result.timed_out:
             return _Reference(None, None, f"timeout: its reference build ran past "
                                           f"{program.timeout:g} s")
+        if result.limit:
+            return _Reference(None, None, f"its reference build hits the sandbox's "
+                                          f"{result.limit}")
         if result.exit_code != 0:
             return _Reference(result.exit_code, None, f"its reference build exits with "
                                                       f"{result.exit_code}")
@@ -223,7 +228,8 @@ class PassListEval:
         ref = self.reference(program)
         m = self.engine.measure(self._ir(program), pipeline, raw=True, want_object=True)
         if m.status != OK:
-            reason = {CRASH: COMPILER_CRASH, TIMEOUT: COMPILE_TIMEOUT}.get(m.status, COMPILE_ERROR)
+            reason = {CRASH: COMPILER_CRASH, TIMEOUT: COMPILE_TIMEOUT,
+                      KILLED: COMPILE_KILLED}.get(m.status, COMPILE_ERROR)
             return Failure(program.uri, reason, f"{m.status}: {m.error}")
         with tempfile.TemporaryDirectory(prefix="compilerlm-cand-") as tmp:
             exe, why = sandbox.link(program, m.object, Path(tmp))
@@ -235,6 +241,8 @@ class PassListEval:
             result = sandbox.run(program, exe)
         if result.timed_out:
             return Failure(program.uri, RUN_TIMEOUT, f"ran past {program.timeout:g} s")
+        if result.limit:
+            return Failure(program.uri, RESOURCE_LIMIT, f"stopped by the {result.limit}")
         if result.signal_name:
             return Failure(program.uri, RUNTIME_CRASH, f"killed by {result.signal_name}")
         if result.exit_code != ref.exit_code:

@@ -56,6 +56,17 @@ class Verifier:
             self.skipped += s
         self.check_program = check_program
 
+    def own_check(self, unit: Unit, program: Program | None = None
+                  ) -> tuple[Program | None, str | None]:
+        """The program a list for this unit is also run as (`program`, the user's, else the
+        unit's own main() when it has one), and why it cannot serve, if it cannot (its
+        reference build does not build, fails its checks or hits a limit)."""
+        own = program or (own_program(unit) if self.check_program else None)
+        if own is None:
+            return None, None
+        _, unusable = self.checker.usable([own])
+        return own, (unusable[0].reason if unusable else None)
+
     def check(self, passes: list[str], unit: Unit, program: Program | None = None) -> Verdict:
         """PassListEval's verdict on the suites plus the unit's program: `program` when given
         (a user's own run), else the unit's own main() when it has one."""

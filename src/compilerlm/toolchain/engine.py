@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
 from ..unit import Unit
 from .cache import CacheKey, ResultCache, default_cache_path
 from .libllvm import CodegenOptions
@@ -67,7 +69,7 @@ class Engine:
             self.pool = WorkerPool(workers=self.config.workers, timeout=self.config.timeout)
         self.cache = None
         if self.config.use_cache:
-            self.cache = ResultCache(self.config.cache_path or default_cache_path())
+            self.cache = _open_cache(self.config.cache_path)
         # evaluations: sizes computed (each at most once per cache); builds: objects or IR
         # asked for by PassListEval, disasm, emulation (always built, never from the cache)
         self.stats = {"evaluations": 0, "cache_hits": 0, "builds": 0}
@@ -156,18 +158,39 @@ class Engine:
         return self.reference(unit, "-Oz")
 
     # -- lifecycle --------------------------------------------------------------------
-    def close(self) -> None:
-        self.pool.close()
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers (with `kill`, at once) and close the cache."""
+        self.pool.close(kill=kill)
         if self.cache is not None:
             self.cache.close()
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        # Ctrl-C or an error: nobody waits for the work still queued, so the workers are
+        # killed instead of finishing it (a busy worker ignores SIGINT).
+        self.close(kill=exc_type is not None)
 
 
+
+
+def _open_cache(path: Path | None) -> ResultCache | None:
+    """The cache a user named (an error when it cannot be used), or the default one: where
+    that cannot be opened (a read-only $COMPILERLM_CACHE_DIR, a full disk), a warning, once,
+    and no cache."""
+    if path is not None:
+        return ResultCache(path)
+    try:
+        return ResultCache(default_cache_path())
+    except InputError as e:
+        if not _warned_no_cache:
+            _warned_no_cache.append(True)
+            print(f"warning: running without the result cache: {e}", file=sys.stderr)
+        return None
+
+
+_warned_no_cache: list[bool] = []
 
 
 def size_record(engine: Engine, unit: Unit, passes=None, *, raw: bool = False) -> dict:

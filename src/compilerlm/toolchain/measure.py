@@ -26,9 +26,14 @@ VERIFIER_FAILURE = "verifier_failure"  # the passes produced a broken module
 CODEGEN_ERROR = "codegen_error"  # the backend refused the optimised module
 CRASH = "crash"  # LLVM aborted the worker (report_fatal_error, signal)
 TIMEOUT = "timeout"  # the evaluation ran past its time limit
-STATUSES = (OK, INVALID_PIPELINE, INVALID_INPUT, VERIFIER_FAILURE, CODEGEN_ERROR, CRASH, TIMEOUT)
-# Failures that depend on the machine's load rather than the input are never cached.
-UNCACHEABLE = {TIMEOUT}
+# The worker was killed from outside (the OOM killer, a user's kill -9), twice in a row: says
+# nothing about the list, so it is reported but never cached.
+KILLED = "killed"
+STATUSES = (OK, INVALID_PIPELINE, INVALID_INPUT, VERIFIER_FAILURE, CODEGEN_ERROR, CRASH, TIMEOUT,
+            KILLED)
+# Failures that depend on the machine (its load, its memory, its users) rather than the input
+# are never cached.
+UNCACHEABLE = {TIMEOUT, KILLED}
 
 
 @dataclass(frozen=True)

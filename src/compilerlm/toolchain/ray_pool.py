@@ -83,7 +83,8 @@ class RayPool:
             self._used.add(i)
         return self._actors[i].measure.remote(ref, request).future()
 
-    def close(self) -> None:
+    def close(self, kill: bool = True) -> None:
+        """Kill the actors (Ray gives no gentler stop worth waiting for)."""
         for actor in self._actors:
             self._ray.kill(actor)
         self._actors = []

@@ -57,11 +57,16 @@ def clang_reference(unit: Unit, level: str = "-Oz", target: str | None = None,
         src.write_bytes(unit.ir)
         target_flags = [f"--target={target}"] if target else []
         common = [clang, *target_flags, level, "-Wno-override-module", str(src)]
+        # One deadline for both runs of clang: the timeout bounds the whole reference build.
+        deadline = start + timeout
         try:
             obj = _clang([*common, "-c", "-o", str(Path(tmp) / "unit.o")], timeout)
             if obj.returncode != 0:
                 return result(INVALID_INPUT, error=f"clang {level} -c: {_first_error(obj.stderr)}")
-            bc = _clang([*common, "-c", "-emit-llvm", "-o", str(Path(tmp) / "opt.bc")], timeout)
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(clang, timeout)
+            bc = _clang([*common, "-c", "-emit-llvm", "-o", str(Path(tmp) / "opt.bc")], left)
         except subprocess.TimeoutExpired:
             return result(TIMEOUT, error=f"clang {level} ran past {timeout:g} s")
         try:

@@ -24,14 +24,18 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import replace
 from multiprocessing.connection import Connection
 
-from .measure import CRASH, TIMEOUT, Evaluator, Measurement, NeedModule, Request
+from .measure import CRASH, KILLED, TIMEOUT, Evaluator, Measurement, NeedModule, Request
 
 DEFAULT_TIMEOUT_S = 120.0  # the paper excludes pass lists that run past 120 s
 FATAL_EXIT_CODE = 70
+# Signals LLVM never sends itself: a worker dead of one was killed from outside (the OOM
+# killer's SIGKILL, a user's kill), so its request is tried once more on a fresh worker.
+OUTSIDE_SIGNALS = {signal.SIGKILL, signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 
 
 def _signal_name(returncode: int) -> str:
@@ -84,6 +88,12 @@ class _Worker:
         self.proc = self.conn = self.stderr = None
         self.loaded = set()
 
+    def kill(self) -> None:
+        """Kill the process now (from another thread); the feeding thread sees it die."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
     def _stderr_tail(self) -> str:
         if self.stderr is None:
             return ""
@@ -108,19 +118,31 @@ class _Worker:
                 future.set_exception(e)
 
     def _handle(self, ir: bytes, request: Request) -> Measurement:
+        reply = self._attempt(ir, request)
+        if reply.status == KILLED and not self.pool.killing:
+            reply = self._attempt(ir, request)  # killed from outside: once more, afresh
+        return reply
+
+    def _attempt(self, ir: bytes, request: Request) -> Measurement:
+        if self.pool.killing:  # the pool is being killed: start nothing new
+            return Measurement(status=KILLED, pipeline=request.pipeline,
+                               input_hash=request.input_hash, error="the run was stopped")
         if self.proc is None or self.proc.poll() is not None:
             self._stop()
             self._start()
         send_ir = request.input_hash not in self.loaded
+        # One deadline for the whole evaluation: sending a large module, the worker's parse
+        # and check of it, and the passes all count against the time limit.
+        deadline = time.monotonic() + self.pool.timeout
         for _attempt in range(2):
             msg = replace(request, ir=ir if send_ir else None)
             try:
                 self.conn.send(msg)
-                reply = self._receive(request)
+                reply = self._receive(request, deadline)
             except (BrokenPipeError, ConnectionResetError, EOFError, OSError):
                 reply = self._crashed(request, "")
             if isinstance(reply, Measurement):
-                if reply.status in (CRASH, TIMEOUT):
+                if reply.status in (CRASH, TIMEOUT, KILLED):
                     self._stop()
                 else:
                     self.loaded.add(request.input_hash)
@@ -128,9 +150,9 @@ class _Worker:
             send_ir = True  # the worker evicted the module: send it again
         raise RuntimeError("worker kept asking for the module")
 
-    def _receive(self, request: Request):
+    def _receive(self, request: Request, deadline: float):
         timeout = self.pool.timeout
-        if not self.conn.poll(timeout):
+        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
             return Measurement(status=TIMEOUT, pipeline=request.pipeline,
                                input_hash=request.input_hash, seconds=timeout,
                                error=f"ran past {timeout:g} s")
@@ -150,7 +172,13 @@ class _Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        how = _signal_name(self.proc.returncode) if self.proc is not None else "worker lost"
+        code = self.proc.returncode if self.proc is not None else None
+        how = _signal_name(code) if code is not None else "worker lost"
+        if not reason and code is not None and code < 0 and -code in OUTSIDE_SIGNALS:
+            return Measurement(status=KILLED, pipeline=request.pipeline,
+                               input_hash=request.input_hash,
+                               error=f"LLVM worker killed from outside ({how}), twice; not "
+                                     f"cached, so a rerun measures it again")
         if reason:
             reason = f"LLVM fatal error: {reason.strip()}"
         else:
@@ -170,6 +198,7 @@ class WorkerPool:
         self._queue: queue.Queue = queue.Queue()
         self._workers = [_Worker(self, i) for i in range(workers)]
         self._closed = False
+        self.killing = False  # close(kill=True) under way: workers are not restarted
 
     @property
     def size(self) -> int:
@@ -185,20 +214,33 @@ class WorkerPool:
         self._queue.put((ir, request, future))
         return future
 
-    def close(self) -> None:
-        if self._closed:
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers once the queue is drained; with `kill` (Ctrl-C, an error: nobody
+        waits for the results) at once, their processes killed mid-evaluation."""
+        if self._closed and not kill:
             return
         self._closed = True
+        if kill:
+            self.killing = True
+            while True:  # requests not started yet: cancelled, not run
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[2].cancel()
+            for w in self._workers:
+                w.kill()
         for _ in self._workers:
             self._queue.put(None)
         for w in self._workers:
-            w.thread.join(timeout=30)
+            w.thread.join(timeout=2 if kill else 30)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.close(kill=exc_type is not None)
 
 
 # -- the worker process -------------------------------------------------------------
