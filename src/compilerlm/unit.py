@@ -38,6 +38,9 @@ class Unit:
     name: str  # what users see: a path or a URI like `examples/loops.c`
     ir: bytes = field(repr=False)  # textual IR or bitcode, as clang or the user produced it
     source: str | None = None  # the C/C++ file it was compiled from, if any
+    # train / validation / test when a corpus fixes it (the Debian corpus splits by package);
+    # None: datasets split by the unit's name.
+    split: str | None = None
 
     @functools.cached_property
     def hash(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -63,6 +64,10 @@ def corpus_capture(out, provenance, licence, split_functions, build_dir, command
     summary = build_corpus(spooled_units(spool), out, provenance=provenance, licence=licence,
                            split_functions=split_functions)
     errors = capture_errors(spool)
+    if summary["added"] + summary["duplicates"] == 0:
+        raise CommandFailed(f"the build ran but no C/C++ compilation was captured ({len(errors)} "
+                            f"failed); does it compile anything, and with a compiler called "
+                            f"by a name the shims catch (cc, gcc, g++, c++, clang, $CC, $CXX)?")
     summary = {**summary, "capture_errors": len(errors), "errors": errors[:20]}
     if as_json:
         print_json(summary)
@@ -89,3 +94,73 @@ def corpus_stats_cmd(directory, as_json):
                      f"{summary['ir_instructions']} IR instructions; from: "
                      f"{', '.join(summary['provenance']) or '(unrecorded)'}")
 
+
+@corpus.command("debian")
+@click.argument("packages", nargs=-1)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The corpus directory (created or extended; rerun to resume).")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Packages to build: package, version, category and split per line "
+                   "(corpora/debian/manifest.tsv).")
+@click.option("--parallel", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Packages built at once.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=2,
+              show_default=True, help="make -j of each build.")
+@click.option("--no-tests", is_flag=True, help="Do not run the packages' own test commands.")
+@click.option("--retry-failed", is_flag=True,
+              help="Build again the packages whose earlier build failed.")
+@click.option("--ray", default=None, metavar="local|auto|ADDRESS",
+              help="Spread the packages over a Ray cluster (each node needs apt and root).")
+@json_option
+def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_failed, ray,
+                  as_json):
+    """Build Debian source packages through capture into a corpus, with licences and tests.
+
+    PACKAGES are source package names, optionally pinned (bc=1.07.1-3). Per package: the
+    source is fetched (deb-src enabled in apt's sources when missing), its build
+    dependencies installed, `debian/rules build` run with the compiler shims, its test
+    command run once (2 minutes at most), and its own C/C++ units added to OUT. A failed
+    package is recorded with its reason in OUT/packages.jsonl (exit status 1 at the end);
+    a rerun builds only what is not recorded yet."""
+    from ..corpus.debian import DebianCorpus, PackageSpec, build_packages, read_manifest
+    from ..progress import progress_bar
+
+    specs = read_manifest(manifest) if manifest else []
+    specs += [PackageSpec.parse(p) for p in packages]
+    if not specs:
+        raise click.UsageError("give source package names, or --manifest FILE")
+    corpus_dir = DebianCorpus(out, jobs=jobs, run_package_tests=not no_tests,
+                              log=lambda line: stderr.print(line, soft_wrap=True))
+    if retry_failed:
+        _forget_failed(Path(out))
+    with progress_bar(enabled=not as_json) as bar:
+        records = build_packages(specs, corpus_dir, parallel=parallel, ray=ray, progress=bar)
+    ok = [r for r in records if r["status"] == "ok"]
+    failed = [r for r in records if r["status"] != "ok"]
+    summary = {"packages": len(records), "built": len(ok), "failed": len(failed),
+               "units_added": sum(r.get("added", 0) for r in ok),
+               "with_tests_passing": sum(r.get("test_status") == "passed" for r in ok),
+               "records": records}
+    if as_json:
+        print_json(summary)
+    else:
+        stdout.print(f"{len(ok)} of {len(records)} packages built, "
+                     f"{summary['units_added']} units added to {out}, "
+                     f"{summary['with_tests_passing']} with test suites that pass")
+    if failed:
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise CommandFailed(f"{len(failed)} of {len(records)} packages failed, recorded in "
+                            f"{Path(out) / 'packages.jsonl'}: {failed[0]['package']}: "
+                            f"{failed[0].get('reason', '')}{more}")
+
+
+def _forget_failed(out: Path) -> None:
+    """Drop failed packages' records, so that they are built again (written atomically)."""
+    from ..corpus.debian import PACKAGES
+    from ..store import read_json_lines
+
+    path = out / PACKAGES
+    keep = [r for r in read_json_lines(path) if r.get("status") == "ok"]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
+    tmp.replace(path)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..store import append_json_line
 from ..unit import Unit
 
 INDEX = "corpus.jsonl"
@@ -31,32 +32,34 @@ def count_unit(unit: Unit) -> tuple[int, int]:
 
 
 def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",
-                 split_functions: bool = False) -> dict:
-    """Add units to the corpus at `out` (created or extended), skipping IR already in it."""
+                 split_functions: bool = False, metadata=None) -> dict:
+    """Add units to the corpus at `out` (created or extended), skipping IR already in it.
+    `metadata(unit)`, when given, adds fields to each new unit's index line (the Debian
+    corpus records package, version, source path, binaries and split there). Each line is
+    written whole, after its IR file: a kill leaves no half-written entry."""
     from ..toolchain.extract import split_functions as split
 
     out = Path(out)
     (out / "units").mkdir(parents=True, exist_ok=True)
     index = out / INDEX
-    seen = {json.loads(line)["hash"] for line in index.read_text().splitlines()
-            if line.strip()} if index.exists() else set()
+    seen = {row["hash"] for row in read_index(out)} if index.exists() else set()
     added = duplicates = 0
-    with index.open("a") as f:
-        for unit in units:
-            for piece in (split(unit) if split_functions else [unit]):
-                if piece.hash in seen:
-                    duplicates += 1
-                    continue
-                seen.add(piece.hash)
-                instructions, functions = count_unit(piece)
-                path = out / "units" / f"{piece.hash.replace(':', '-')}{piece.suffix}"
-                path.write_bytes(piece.ir)
-                f.write(json.dumps({"name": piece.name, "hash": piece.hash,
-                                    "file": str(path.relative_to(out)), "source": piece.source,
-                                    "provenance": provenance, "licence": licence,
-                                    "functions": functions,
-                                    "ir_instructions": instructions}) + "\n")
-                added += 1
+    for unit in units:
+        for piece in (split(unit) if split_functions else [unit]):
+            if piece.hash in seen:
+                duplicates += 1
+                continue
+            seen.add(piece.hash)
+            instructions, functions = count_unit(piece)
+            path = out / "units" / f"{piece.hash.replace(':', '-')}{piece.suffix}"
+            path.write_bytes(piece.ir)
+            row = {"name": piece.name, "hash": piece.hash, "file": str(path.relative_to(out)),
+                   "source": piece.source, "provenance": provenance, "licence": licence,
+                   "functions": functions, "ir_instructions": instructions}
+            if metadata is not None:
+                row.update(metadata(piece))
+            append_json_line(index, row)
+            added += 1
     return {"added": added, "duplicates": duplicates, **corpus_stats(out)}
 
 
@@ -65,7 +68,10 @@ def read_index(directory: Path) -> list[dict]:
     if not index.exists():
         raise InputError(f"{directory}: not a corpus (no {INDEX})")
     rows = []
-    for n, line in enumerate(index.read_text().splitlines(), 1):
+    text = index.read_text()
+    if text and not text.endswith("\n"):
+        text = text[:text.rfind("\n") + 1]  # a line cut short by a kill: not an entry
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -98,7 +104,8 @@ def load_corpus(directory: Path) -> list[Unit]:
             ir = path.read_bytes()
         except OSError as e:
             raise InputError(f"{directory}: cannot read {row['file']}: {e.strerror}") from e
-        units.append(Unit(name=row["name"], ir=ir, source=row.get("source")))
+        units.append(Unit(name=row["name"], ir=ir, source=row.get("source"),
+                          split=row.get("split")))
     return units
 
 

@@ -51,7 +51,7 @@ def normalize(unit: Unit) -> Unit:
     llvm = LibLLVM.load()
     with llvm.parsed(unit.ir, name="<stdin>") as mod:
         llvm.lib.LLVMSetSourceFileName(mod, b"-", 1)
-        return Unit(name=unit.name, ir=llvm.bitcode(mod), source=unit.source)
+        return Unit(name=unit.name, ir=llvm.bitcode(mod), source=unit.source, split=unit.split)
 
 
 def split_of(unit_name: str) -> str:
@@ -89,7 +89,7 @@ def text_unit(raw: Unit) -> Unit | None:
             text = llvm.print_module(mod)
     except (InputError, LLVMCallError):
         return None
-    return Unit(name=raw.name, ir=text.encode(), source=raw.source)
+    return Unit(name=raw.name, ir=text.encode(), source=raw.source, split=raw.split)
 
 
 def _invalid(raw: Unit):
@@ -158,7 +158,7 @@ def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int
                 template = EMULATION_IR if variant == "ir" else EMULATION_ASM
                 code = m.ir if variant == "ir" else m.asm
                 records.append({
-                    "task": f"emulation-{variant}", "unit": raw.name, "split": split_of(raw.name),
+                    "task": f"emulation-{variant}", "unit": raw.name, "split": raw.split or split_of(raw.name),
                     "passes": list(lst), "pipeline": pipeline, "input_ir": base.ir,
                     "input_ir_instruction_count": base.ir_instruction_count,
                     "input_binary_size": base.binary_size,
@@ -198,7 +198,7 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
             continue
         pipeline = parse_pass_list(passes).pipeline
         records.append({
-            "task": "flagtune", "unit": raw.name, "split": split_of(raw.name),
+            "task": "flagtune", "unit": raw.name, "split": raw.split or split_of(raw.name),
             "passes": list(passes), "pipeline": pipeline, "input_ir": base.ir,
             "input_ir_instruction_count": base.ir_instruction_count,
             "input_binary_size": base.binary_size, "output_ir": m.ir,
@@ -222,7 +222,7 @@ def build_disasm(units, engine: Engine, *, progress=None) -> tuple[list[dict], B
             stats.exclude(m.status)
             continue
         records.append({
-            "task": "disasm", "unit": raw.name, "split": split_of(raw.name),
+            "task": "disasm", "unit": raw.name, "split": raw.split or split_of(raw.name),
             "passes": [OZ], "pipeline": OZ, "input_ir": base.ir, "output_ir": m.ir,
             "output_asm": m.asm,
             "output_ir_instruction_count": m.ir_instruction_count,

@@ -96,7 +96,7 @@ def split_functions(unit: Unit, functions: list[str] | None = None,
                     raise InputError(f"{unit.name}: cannot extract {name}: "
                                      f"{problem.splitlines()[0]}")
                 pieces.append(Unit(name=f"{unit.name}#{name}", ir=llvm.bitcode(clone),
-                                   source=unit.source))
+                                   source=unit.source, split=unit.split))
             finally:
                 llvm.dispose(clone)
         return pieces

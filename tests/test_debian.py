@@ -1,0 +1,164 @@
+"""The Debian corpus: a local fake source package built through capture (no network), the
+manifest, apt's deb-src switch, bad input; and one real small package end to end, skipped
+with a message when Debian's archive cannot be reached."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import REPO, run_cli
+
+from compilerlm.corpus import debian
+from compilerlm.corpus.corpus import read_index
+from compilerlm.corpus.debian import DebianCorpus, PackageSpec, build_packages, read_manifest
+from compilerlm.errors import InputError
+
+COPYRIGHT = """Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: fakepkg
+
+Files: *
+Copyright: 2026 Somebody
+License: MIT
+
+Files: debian/*
+Copyright: 2026 Somebody Else
+License: GPL-2+
+"""
+
+# A Makefile of the kind real programs have: gcc called by name, a configure-style probe, a
+# source compiled twice (PIC and not, as libtool does), a static library, a test target.
+MAKEFILE = """\
+all: prog
+probe:
+\tprintf 'int main(void){return 0;}\\n' > conftest.c && gcc -c conftest.c -o conftest.o && rm -f conftest.*
+util.o: util.c util.h
+\tgcc -O2 -c util.c -o util.o
+util.pic.o: util.c util.h
+\tgcc -O2 -fPIC -c util.c -o util.pic.o
+libutil.a: util.o util.pic.o
+\tar rcs libutil.a util.o
+prog: probe main.c libutil.a
+\tgcc -O2 -c main.c -o main.o && gcc -o prog main.o libutil.a
+check: prog
+\ttest "$$(./prog)" = 42
+"""
+
+RULES = "#!/usr/bin/make -f\nbuild:\n\t$(MAKE)\nclean:\n\trm -f *.o *.a prog\n"
+
+
+def _fake_package(out, name="fakepkg", makefile=MAKEFILE, sources=True):
+    tree = out / ".work" / name / f"{name}-1.0"
+    (tree / "debian").mkdir(parents=True)
+    (tree / "debian" / "control").write_text(f"Source: {name}\n")
+    (tree / "debian" / "changelog").write_text(f"{name} (1.0-1) unstable; urgency=low\n")
+    (tree / "debian" / "copyright").write_text(COPYRIGHT)
+    (tree / "debian" / "rules").write_text(RULES)
+    (tree / "Makefile").write_text(makefile)
+    if sources:
+        (tree / "util.h").write_text("int twice(int x);\n")
+        (tree / "util.c").write_text('#include "util.h"\nint twice(int x) { return 2 * x; }\n')
+        (tree / "main.c").write_text('#include <stdio.h>\n#include "util.h"\n'
+                                     'int main(void) { printf("%d\\n", twice(21)); return 0; }\n')
+    return tree
+
+
+def test_a_package_is_built_captured_and_recorded(tmp_path):
+    out = tmp_path / "corpus"
+    _fake_package(out)
+    corpus = DebianCorpus(out, jobs=1, fetch=False, log=lambda line: None)
+    [record] = build_packages([PackageSpec("fakepkg", split="test")], corpus)
+    assert record["status"] == "ok", record
+    assert record["version"] == "1.0-1" and record["licence"] == "MIT"
+    assert record["test_command"] == ["make", "check"] and record["test_status"] == "passed"
+    # conftest.c left out, util.c once although compiled twice
+    assert record["units"] == record["added"] == 2 and record["captured"] >= 4
+    rows = {r["source_path"]: r for r in read_index(out)}
+    assert sorted(rows) == ["main.c", "util.c"]
+    for path, row in rows.items():
+        assert row["name"] == f"fakepkg/{path}" and row["package"] == "fakepkg"
+        assert row["split"] == "test" and row["licence"] == "MIT"
+        assert row["binaries"] == ["prog"]  # util.c through libutil.a
+    # The LLM datasets of the corpus keep the package's split for every unit.
+    r = run_cli("dataset", "disasm", out, "-o", tmp_path / "dis", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["splits"] == {"train": 0, "validation": 0, "test": 2}
+    # Resumed: the package has a record, so nothing is built again.
+    shutil.rmtree(out / ".work" / "fakepkg" / "fakepkg-1.0")
+    again = build_packages([PackageSpec("fakepkg", split="test")], corpus)
+    assert again == [record]
+
+
+def test_a_failed_build_is_a_record_and_adds_nothing(tmp_path):
+    out = tmp_path / "corpus"
+    _fake_package(out, "broken", makefile="all:\n\tgcc -c util.c && false\n")
+    _fake_package(out, "noc", makefile="all:\n\ttrue\n", sources=False)
+    corpus = DebianCorpus(out, jobs=1, fetch=False, log=lambda line: None)
+    records = {r["package"]: r for r in build_packages(
+        [PackageSpec("broken"), PackageSpec("noc")], corpus, parallel=2)}
+    assert records["broken"]["status"] == "failed"
+    assert records["broken"]["reason"].startswith("build failed")
+    assert records["noc"]["status"] == "failed" and "no C/C++" in records["noc"]["reason"]
+    assert not (out / "corpus.jsonl").exists() or read_index(out) == []
+    lines = (out / "packages.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+
+
+def test_the_committed_manifest_is_split_by_package():
+    specs = read_manifest(REPO / "corpora" / "debian" / "manifest.tsv")
+    names = [s.name for s in specs]
+    assert len(specs) >= 200 and len(set(names)) == len(names)
+    assert all(s.version for s in specs)
+    splits = {split: [s for s in specs if s.split == split] for split in debian.SPLITS}
+    assert len(splits["test"]) >= 15 and len(splits["validation"]) >= 15
+    assert len({s.category for s in specs}) >= 10
+
+
+def test_bad_manifests_and_names(tmp_path):
+    bad = tmp_path / "m.tsv"
+    bad.write_text("bc\t1.0\tmaths\n")
+    with pytest.raises(InputError, match="expected"):
+        read_manifest(bad)
+    with pytest.raises(InputError, match="not a Debian source package name"):
+        PackageSpec.parse("../etc")
+    assert PackageSpec.parse("bc=1.07.1-3").apt_name == "bc=1.07.1-3"
+
+
+def test_deb_src_is_switched_on_in_deb822_sources(tmp_path, monkeypatch):
+    sources = tmp_path / "sources.list.d"
+    sources.mkdir()
+    (sources / "debian.sources").write_text(
+        "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\n")
+    monkeypatch.setattr(debian, "SOURCES_DIR", sources)
+    monkeypatch.setattr(debian, "SOURCES_LIST", tmp_path / "sources.list")
+    ran = []
+    monkeypatch.setattr(debian, "_run", lambda argv, **kw: ran.append(argv) or
+                        subprocess.CompletedProcess(argv, 0, "", ""))
+    said = []
+    assert debian.enable_deb_src(said.append) is True
+    assert "Types: deb deb-src" in (sources / "debian.sources").read_text()
+    assert ran == [["apt-get", "update", "-qq"]] and "enabled deb-src" in said[0]
+    assert debian.enable_deb_src(said.append) is False  # already on: nothing to do
+
+
+def _archive_reachable() -> bool:
+    if shutil.which("apt-get") is None:
+        return False
+    try:
+        debian.enable_deb_src(lambda line: None)
+    except InputError:
+        return False
+    return debian.source_version("sl") is not None
+
+
+def test_one_real_package_end_to_end(tmp_path):
+    if not _archive_reachable():
+        pytest.skip("Debian's source archive cannot be reached from here (apt-get source sl)")
+    r = run_cli("corpus", "debian", "sl", "-o", tmp_path / "corpus", "--json")
+    assert r.returncode == 0, r.stderr
+    [record] = json.loads(r.stdout)["records"]
+    assert record["status"] == "ok" and record["added"] >= 1, record
+    assert record["licence"] and record["version"] == debian.source_version("sl")
+    r = run_cli("corpus", "debian", "no-such-package-xyz", "-o", tmp_path / "corpus")
+    assert r.returncode == 1 and "no-such-package-xyz" in r.stderr
+    assert len([ln for ln in r.stderr.splitlines() if ln.startswith("error:")]) == 1
