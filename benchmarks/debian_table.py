@@ -16,7 +16,7 @@ from pathlib import Path
 from compilerlm.corpus.corpus import read_index
 from compilerlm.store import read_json_lines
 
-KEYS = ("package", "version", "category", "split", "status", "reason", "seconds",
+KEYS = ("package", "version", "pinned", "category", "split", "status", "reason", "seconds",
         "build_seconds", "captured", "units", "added", "duplicates", "ir_instructions",
         "licence", "test_command", "test_status", "test_seconds")
 

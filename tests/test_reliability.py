@@ -245,14 +245,20 @@ def test_a_check_the_user_asked_for_must_run(tmp_path):
 
 
 def test_an_automatic_check_that_cannot_run_is_not_validated(tmp_path):
+    """A program of several units (helper() is in another file) cannot be built from its one
+    file: its check cannot run. A local header alone no longer stops it."""
     (tmp_path / "h.h").write_text("int helper(int);\n")
     prog = tmp_path / "m.c"
-    prog.write_text('#include "h.h"\n#include <stdio.h>\nint helper(int x) { return x + 1; }\n'
+    prog.write_text('#include "h.h"\n#include <stdio.h>\n'
                     'int main(void) { printf("%d\\n", helper(2)); return 0; }\n')
     r = run_cli("optimize", prog, "--budget", "2", "--json")
     assert r.returncode == 0, r.stderr
     rec = json.loads(r.stdout)
-    assert rec["validated"] is False and "h.h" in rec["checks_skipped"][0]
+    assert rec["validated"] is False and "helper" in rec["checks_skipped"][0]
+    prog.write_text('#include "h.h"\n#include <stdio.h>\nint helper(int x) { return x + 1; }\n'
+                    'int main(void) { printf("%d\\n", helper(2)); return 0; }\n')
+    rec = json.loads(run_cli("optimize", prog, "--budget", "2", "--json").stdout)
+    assert rec["validated"] is True and rec["checks_skipped"] == []
     ok = json.loads(run_cli("optimize", EXAMPLES / "recursion.c", "--budget", "2",
                             "--json").stdout)
     assert ok["validated"] is True and ok["checks_skipped"] == []
@@ -269,7 +275,7 @@ def _sweep(tmp_path: Path) -> dict[str, list]:
     (corpus / "corpus.jsonl").write_text("{not json\n")
     (tmp_path / "hdr.h").write_text("int h(void);\n")
     hdr = tmp_path / "hdr.c"
-    hdr.write_text('#include "hdr.h"\nint h(void) { return 1; }\nint main(void) { return h(); }\n')
+    hdr.write_text('#include "hdr.h"\nint main(void) { return h(); }\n')  # h() elsewhere
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
     loops = EXAMPLES / "loops.c"
@@ -277,7 +283,7 @@ def _sweep(tmp_path: Path) -> dict[str, list]:
         "optimize: IR that defines nothing": ["optimize", DATA / "empty.ll"],
         "optimize: --check-command that fails on the reference": [
             "optimize", prog, "--check-command", "false"],
-        "optimize: a check the program cannot be built for": [
+        "optimize: a check for a program of several units": [
             "optimize", hdr, "--check-run", ""],
         "optimize: --budget 0": ["optimize", loops, "--budget", "0"],
         "optimize: --budget past its bound": ["optimize", loops, "--budget", "100000"],
@@ -305,7 +311,7 @@ def _sweep(tmp_path: Path) -> dict[str, list]:
                                                 "csmith:100000000"],
         "passlisteval: humaneval-x sample 0": ["passlisteval", "-p", "sroa", "--suite",
                                                f"humaneval-x:{tmp_path / 'x.jsonl'}@0"],
-        "passlisteval: a program that does not build alone": [
+        "passlisteval: a program of several units": [
             "passlisteval", "-p", "sroa", "--program", hdr],
         "dataset emulation: --lists 10^11": ["dataset", "emulation", loops, "--lists",
                                              "100000000000", "-o", tmp_path / "d"],
@@ -346,3 +352,28 @@ def test_bad_input_sweep(tmp_path, index):
     errors = [ln for ln in r.stderr.splitlines() if ln.startswith("error: ")]
     assert len(errors) == 1, (what, r.stderr)
     assert time.monotonic() - start < 60, what
+
+
+# -- compiler flags, and what autotune spends ----------------------------------------------
+
+def test_compiler_flags_after_the_double_dash_reach_the_front_end_and_the_check(tmp_path):
+    legacy = tmp_path / "legacy.c"
+    legacy.write_text('main(argc) { int n = strlen("abc"); printf("%d\\n", n); return 0; }\n')
+    assert run_cli("size", legacy).returncode == 2  # implicit int: an error in clang 17
+    flags = ["--", "-std=gnu89", "-Wno-implicit-int", "-Wno-implicit-function-declaration"]
+    r = run_cli("size", legacy, "--json", *flags)
+    assert r.returncode == 0 and json.loads(r.stdout)["status"] == "ok", r.stderr
+    r = run_cli("optimize", legacy, "--budget", "2", "--check-run", "", "--json", *flags)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["validated"] is True
+    r = run_cli("ir", legacy, "-o", tmp_path / "l.ll", *flags)
+    assert r.returncode == 0 and (tmp_path / "l.ll").exists(), r.stderr
+
+
+def test_autotune_has_a_default_store_and_bounds_minimisation(tmp_path):
+    r = run_cli("autotune", EXAMPLES / "switch.c", "--budget", "30", "--minimize-budget", "25",
+                "--no-validate", "--json", env={"COMPILERLM_CACHE_DIR": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    [rec] = json.loads(r.stdout)["programs"]
+    assert rec["evaluations"]["search"] == 30 and 1 <= rec["evaluations"]["minimize"] <= 25
+    assert (tmp_path / "autotune.sqlite").exists() and str(tmp_path) in r.stderr

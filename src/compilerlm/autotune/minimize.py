@@ -70,9 +70,43 @@ def canonical(passes: list[str], size: float, sizes_of,
     return passes, size
 
 
-def minimize(passes: list[str], sizes_of, *, insert: bool = True,
-             max_rounds: int = 10) -> tuple[list[str], float]:
-    """Minimise `passes`; `sizes_of(lists)` returns a binary size (None: failed) per list."""
+class _Spent(Exception):
+    """The evaluation budget of a minimisation ran out."""
+
+
+def minimize(passes: list[str], sizes_of, *, insert: bool = True, max_rounds: int = 10,
+             budget: int | None = None) -> tuple[list[str], float]:
+    """Minimise `passes`; `sizes_of(lists)` returns a binary size (None: failed) per list.
+
+    With `budget`, at most that many lists are measured: when it runs out, the smallest list
+    measured so far (the shortest of equals) is the result, smaller or as small as the input,
+    though not every pass in it need matter then."""
+    if budget is None:
+        return _minimize(passes, sizes_of, insert, max_rounds)
+    seen: dict[tuple, float] = {}
+    left = [budget]
+
+    def bounded(lists):
+        if len(lists) > left[0]:
+            raise _Spent
+        left[0] -= len(lists)
+        sizes = sizes_of(lists)
+        for lst, s in zip(lists, sizes):
+            if s is not None:
+                seen[tuple(lst)] = s
+        return sizes
+
+    try:
+        return _minimize(passes, bounded, insert, max_rounds)
+    except _Spent:
+        if not seen:
+            return list(passes), INF
+        best = min(seen, key=lambda lst: (seen[lst], len(lst), lst))
+        return list(best), seen[best]
+
+
+def _minimize(passes: list[str], sizes_of, insert: bool, max_rounds: int
+              ) -> tuple[list[str], float]:
     (size,) = _size(sizes_of, [passes])
     passes = list(passes)
     space = [p.name for p in search_space()]

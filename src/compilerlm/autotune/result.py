@@ -161,9 +161,10 @@ def finish(unit: Unit, config: AutotuneConfig, engine: Engine, verifier: Verifie
         if rejected(cand, found[cand]):
             continue
         passes, size = list(cand), found[cand]
-        if config.minimize and cand not in oz_lists:
+        left = config.minimize_evaluations - ev.tally.minimize
+        if config.minimize and cand not in oz_lists and left > 0:
             passes, size = minimize(passes, lambda ls: ev.sizes(ls, "minimize"),
-                                    insert=config.insertion)
+                                    insert=config.insertion, budget=left)
             if tuple(passes) != cand:
                 tried.add(tuple(passes))
                 if rejected(passes, size):

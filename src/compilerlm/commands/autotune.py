@@ -24,8 +24,9 @@ _tune_options = engine_options(workers=2, ray=True)
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="SQLite store: every evaluation and result; rerun to resume.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite store: every evaluation and result; rerun to resume (default: "
+                   "autotune.sqlite beside the result cache).")
 @click.option("--budget", type=click.IntRange(1, 100_000), default=300, show_default=True,
               help="Search evaluations per program (the paper averaged 4,877).")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -41,6 +42,9 @@ _tune_options = engine_options(workers=2, ray=True)
               help="PassListEval suites for validation (as in `passlisteval`).")
 @click.option("--no-minimize", is_flag=True, help="Skip minimisation.")
 @click.option("--no-insertion", is_flag=True, help="Minimise without the insertion search.")
+@click.option("--minimize-budget", type=click.IntRange(0, 1_000_000), default=None,
+              help="Evaluations minimisation may spend per program (default: as many as "
+                   "--budget); reported as evaluations.minimize beside the search's.")
 @click.option("--no-exchange", is_flag=True,
               help="guided: search each program alone (by default the programs tuned "
                    "together try each other's best lists when 30% of their budgets is left).")
@@ -52,7 +56,7 @@ _tune_options = engine_options(workers=2, ray=True)
 @_tune_options
 @json_option
 def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimize,
-             no_insertion, no_exchange, model_path, engine_opts, as_json):
+             no_insertion, minimize_budget, no_exchange, model_path, engine_opts, as_json):
     """Search, minimise and verify the smallest pass list of every program."""
     from ..autotune import AutotuneConfig, AutotuneStore
     from ..autotune import autotune as run_autotune
@@ -61,6 +65,7 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
 
     config = AutotuneConfig(budget=budget, seed=seed, strategy=strategy,
                             minimize=not no_minimize, insertion=not no_insertion,
+                            minimize_budget=minimize_budget,
                             validate=not no_validate, suites=tuple(suites),
                             exchanges=() if no_exchange else AutotuneConfig.exchanges,
                             model=model_path)
@@ -68,6 +73,10 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
         from ..predictor import Predictor
         Predictor.load(model_path)  # a missing or foreign file: one line, before any work
     units = list(iter_units(inputs))
+    if db is None:
+        from ..toolchain.cache import default_cache_path
+        db = default_cache_path().parent / "autotune.sqlite"
+        stderr.print(f"store: {db}", soft_wrap=True)
     store = AutotuneStore(db)
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         records = run_autotune(units, config, engine, store, progress=bar)

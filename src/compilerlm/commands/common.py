@@ -68,6 +68,22 @@ class CommandFailed(CompilerlmError):
     """A command ran but its result is a failure (e.g. a pipeline that crashed LLVM)."""
 
 
+class WithCompilerFlags(click.Command):
+    """A command whose arguments after `--` are compiler flags for its C/C++ inputs (legacy C
+    wants `-std=gnu89`, a project `-DX -Iinclude`): `compiler_flags(ctx)` gives them."""
+
+    def parse_args(self, ctx, args):
+        if "--" in args:
+            i = args.index("--")
+            ctx.meta["compiler_flags"] = tuple(args[i + 1:])
+            args = args[:i]
+        return super().parse_args(ctx, args)
+
+
+def compiler_flags() -> tuple[str, ...]:
+    return click.get_current_context().meta.get("compiler_flags", ())
+
+
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True,
                         help="Print one JSON document on stdout (logs go to stderr).")(f)

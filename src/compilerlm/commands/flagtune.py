@@ -12,6 +12,8 @@ from rich.table import Table
 from ..errors import InputError
 from .common import (
     Stopwatch,
+    WithCompilerFlags,
+    compiler_flags,
     display_path,
     engine_options,
     fmt,
@@ -44,7 +46,7 @@ def _totals(records) -> dict:
             "compilations": sum(r["compilations"] for r in records)}
 
 
-@click.command()
+@click.command(cls=WithCompilerFlags)
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the result: an object file (.o), or IR for .ll/.bc; a directory "
@@ -68,7 +70,9 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
 
     INPUT is a C/C++ source or IR file, a directory, or a compile_commands.json (each unit
     gets its own list). The model proposes K - 1 lists; each is compiled, checked with
-    PassListEval (and the program's own run), and the smallest accepted one wins over -Oz."""
+    PassListEval (and the program's own run), and the smallest accepted one wins over -Oz.
+    Compiler flags for C/C++ go after `--`; the program's own check is built with them and
+    with its folder on the include path."""
     from ..corpus import iter_units
     from ..corpus.writer import OutputNames
     from ..flagtune.models import resolve_model
@@ -77,14 +81,16 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
     from ..progress import progress_bar
 
     model = resolve_model(model_spec)
-    units = list(iter_units([input_path]))
+    flags = compiler_flags()
+    units = list(iter_units([input_path], extra_flags=flags))
     program = None
     if check_run is not None or check_command or expect_output:
         if len(units) != 1 or not str(input_path).endswith((".c", ".cc", ".cpp", ".cxx")):
             raise InputError("--check-run/--check-command need one C/C++ program as INPUT")
         program = user_program(input_path, shlex.split(check_run or ""),
                                expect_output.read_bytes() if expect_output else None,
-                               tuple(shlex.split(check_command)) if check_command else ())
+                               tuple(shlex.split(check_command)) if check_command else (),
+                               compile_flags=flags)
     many = len(units) > 1 or Path(input_path).is_dir() or str(input_path).endswith(".json")
     if output is not None and many:
         output.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,10 @@ def _loopback(host: str) -> bool:
 def train(data, output, init, steps, peak_lr, warmup_steps, final_lr_ratio, batch_size,
           grad_accum, context, rope_theta, hidden_size, layers, heads, vocab_size, save_every,
           seed, mixed_precision, as_json):
-    """Train a causal LM on `compilerlm dataset` JSONL files (LLM Compiler's recipe)."""
+    """Train a causal LM on `compilerlm dataset` JSONL files (LLM Compiler's recipe).
+
+    In the JSON, `seconds` is the time of the training steps (what `tokens_per_second`
+    divides by), not of loading the data and the model."""
     from ..llm.train import TrainConfig
     from ..llm.train import train as run_train
     from ..progress import progress_bar

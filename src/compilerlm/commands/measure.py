@@ -9,6 +9,8 @@ from rich.table import Table
 
 from .common import (
     CommandFailed,
+    WithCompilerFlags,
+    compiler_flags,
     display_path,
     engine_options,
     fmt,
@@ -18,7 +20,7 @@ from .common import (
 )
 
 
-@click.command()
+@click.command(cls=WithCompilerFlags)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Output file (.ll text or .bc bitcode); a directory for several units.")
@@ -32,11 +34,13 @@ from .common import (
               help="Write one module per defined function (as llvm-extract does).")
 @json_option
 def ir(inputs, output, style, target, fmt, split_functions, as_json):
-    """Turn C/C++ sources, directories or compile_commands.json into unoptimised IR."""
+    """Turn C/C++ sources, directories or compile_commands.json into unoptimised IR.
+
+    Compiler flags for C/C++ inputs go after `--` (e.g. `-- -std=gnu89 -DNDEBUG -Iinclude`)."""
     from ..corpus.compile import iter_units
     from ..corpus.writer import write_units
 
-    units = iter_units(inputs, style=style, target=target)
+    units = iter_units(inputs, style=style, target=target, extra_flags=compiler_flags())
     written = write_units(units, output, fmt=fmt, split_functions=split_functions,
                           many=len(inputs) > 1 or Path(inputs[0]).is_dir()
                           or inputs[0].endswith(".json") or split_functions)
@@ -48,7 +52,7 @@ def ir(inputs, output, style, target, fmt, split_functions, as_json):
                          f"instructions)")
 
 
-@click.command()
+@click.command(cls=WithCompilerFlags)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-p", "--passes", default=None,
               help="Pass list in any common spelling: 'sroa,licm', \"opt -p '...'\", "
@@ -62,6 +66,8 @@ def ir(inputs, output, style, target, fmt, split_functions, as_json):
 def size(inputs, passes, raw_pipeline, style, engine_opts, as_json):
     """Measure code size: IR instructions and binary size (.text + .data) next to clang -Oz.
 
+    Compiler flags for C/C++ inputs go after `--`.
+
     In the JSON, `seconds` is what the evaluation cost when it ran (for a cached one, its
     first run)."""
     from ..corpus.compile import iter_units
@@ -72,7 +78,8 @@ def size(inputs, passes, raw_pipeline, style, engine_opts, as_json):
         passes = parse_pass_list(passes)  # reject unknown names before any work
     if raw_pipeline and passes is None:
         raise click.UsageError("--raw-pipeline needs --passes")
-    units = list(iter_units(inputs, style=style, target=engine_opts.target))
+    units = list(iter_units(inputs, style=style, target=engine_opts.target,
+                            extra_flags=compiler_flags()))
     with engine_opts.engine() as engine:
         records = [size_record(engine, u, passes, raw=raw_pipeline) for u in units]
     failed = [r for r in records if r["status"] != "ok"]

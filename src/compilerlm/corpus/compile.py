@@ -201,9 +201,11 @@ def load_unit(path, *, style: str = "oz", target: str | None = None,
                      f"expected .c .cc .cpp .ll or .bc")
 
 
-def iter_units(inputs, *, style: str = "oz", target: str | None = None):
+def iter_units(inputs, *, style: str = "oz", target: str | None = None,
+               extra_flags: tuple[str, ...] = ()):
     """Units from files, directories (searched recursively), compile_commands.json files and
-    corpora built by `compilerlm corpus build`."""
+    corpora built by `compilerlm corpus build`; `extra_flags` go to the front end for C/C++
+    files (compile_commands.json entries keep their own)."""
     from .corpus import is_corpus, load_corpus
 
     for item in inputs:
@@ -218,6 +220,6 @@ def iter_units(inputs, *, style: str = "oz", target: str | None = None):
             if not files:
                 raise InputError(f"{path}: no .c/.cc/.cpp/.ll/.bc files in this directory")
             for f in files:
-                yield load_unit(f, style=style, target=target)
+                yield load_unit(f, style=style, target=target, extra_flags=extra_flags)
         else:
-            yield load_unit(path, style=style, target=target)
+            yield load_unit(path, style=style, target=target, extra_flags=extra_flags)

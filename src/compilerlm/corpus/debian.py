@@ -30,6 +30,7 @@ record is done, so a rerun resumes with the next one; a failed build is a record
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -168,18 +169,24 @@ def enable_deb_src(log=print) -> bool:
     return True
 
 
-def source_version(name: str) -> str | None:
-    """The version `apt-get source NAME` would fetch now (None: no such source package)."""
+def available_versions(name: str) -> list[str]:
+    """The versions of a source package apt knows, newest first."""
     proc = _run(["apt-cache", "showsrc", "--only-source", name], timeout=120)
-    versions = re.findall(r"^Version:\s*(\S+)", proc.stdout, re.M)
-    if not versions:
-        return None
-    return sorted(versions, key=_version_key)[-1]
+    versions = list(dict.fromkeys(re.findall(r"^Version:\s*(\S+)", proc.stdout, re.M)))
+    return sorted(versions, key=functools.cmp_to_key(_compare_versions), reverse=True)
 
 
-def _version_key(v: str):
-    proc = _run(["dpkg", "--compare-versions", v, "gt", "0"], timeout=30)
-    return (proc.returncode == 0, v)
+def _compare_versions(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    newer = _run(["dpkg", "--compare-versions", a, "gt", b], timeout=30).returncode == 0
+    return 1 if newer else -1
+
+
+def source_version(name: str) -> str | None:
+    """The newest version apt knows of a source package (None: no such source package)."""
+    versions = available_versions(name)
+    return versions[0] if versions else None
 
 
 class _AptLock:
@@ -203,16 +210,36 @@ class _AptLock:
         self._thread_lock.release()
 
 
+def _trees(work: Path) -> list[Path]:
+    return [d for d in work.iterdir() if d.is_dir() and (d / "debian" / "control").exists()]
+
+
 def fetch_source(spec: PackageSpec, work: Path) -> Path:
-    """The unpacked source tree of the package under `work` (fetched once)."""
+    """A freshly unpacked source tree of the package under `work`: downloaded once, unpacked
+    again for every build (a tree an earlier attempt built would make `debian/rules` find
+    nothing to do)."""
     work.mkdir(parents=True, exist_ok=True)
-    trees = [d for d in work.iterdir() if d.is_dir() and (d / "debian" / "control").exists()]
-    if trees:
-        return trees[0]
+    dscs = sorted(work.glob("*.dsc"))
+    if dscs:
+        for tree in _trees(work):
+            shutil.rmtree(tree)
+        proc = _run(["dpkg-source", "--no-check", "-x", dscs[-1].name], cwd=work)
+        if proc.returncode == 0 and _trees(work):
+            return _trees(work)[0]
     proc = _run(["apt-get", "source", "-qq", "--only-source", spec.apt_name], cwd=work)
+    if proc.returncode != 0 and spec.version and "Failed to fetch" in proc.stderr:
+        # The pinned version's files are gone from the mirror (a security update replaced
+        # them): the newest version still served, recorded as what was built.
+        for version in available_versions(spec.name):
+            if version == spec.version:
+                continue
+            proc = _run(["apt-get", "source", "-qq", "--only-source",
+                         f"{spec.name}={version}"], cwd=work)
+            if proc.returncode == 0:
+                break
     if proc.returncode != 0:
         raise InputError(f"apt-get source {spec.apt_name}: {_last_error(proc)}")
-    trees = [d for d in work.iterdir() if d.is_dir() and (d / "debian" / "control").exists()]
+    trees = _trees(work)
     if not trees:
         raise InputError(f"apt-get source {spec.apt_name}: no source tree was unpacked")
     return trees[0]
@@ -283,11 +310,15 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path) -> tuple[int, floa
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
     start = time.perf_counter()
     rules = tree / "debian" / "rules"
+    text = rules.read_text(errors="replace") if rules.exists() else ""
     if rules.exists():
         rules.chmod(rules.stat().st_mode | 0o111)
+    # The architecture-dependent part only (what holds the C and C++) where the rules file
+    # has it: indep builds are documentation, or cross builds (gzip's win32 flavour).
+    target = "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
     with open(log, "w") as out:
         try:
-            rc = subprocess.run(["debian/rules", "build"], cwd=tree, env=env, stdout=out,
+            rc = subprocess.run(["debian/rules", target], cwd=tree, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 timeout=BUILD_TIMEOUT_S).returncode
         except subprocess.TimeoutExpired:
@@ -367,7 +398,8 @@ class DebianCorpus:
                 if not trees:
                     raise InputError(f"{work}: no unpacked source tree")
                 tree = trees[0]
-            record["version"] = record["version"] or _tree_version(tree)
+            # What was built (the pinned version, unless the mirror no longer serves it).
+            record.update(pinned=spec.version, version=_tree_version(tree) or spec.version)
             record.update(self._build_tree(spec, tree, record))
         except InputError as e:
             record.update(status="failed", reason=str(e))

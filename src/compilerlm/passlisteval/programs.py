@@ -84,18 +84,28 @@ def builtin_suite() -> list[Program]:
 # -- a user's own program ------------------------------------------------------------------
 
 def user_program(path, args=(), expected_stdout: bytes | None = None,
-                 check_command: tuple[str, ...] = (), reference_level: str = "-O2") -> Program:
+                 check_command: tuple[str, ...] = (), reference_level: str = "-O2",
+                 compile_flags: tuple[str, ...] = ()) -> Program:
     """A user's C/C++ program with a main(): by default its behaviour on `args` must match its
     own `clang -O2` build; `expected_stdout` or a `check_command` (given the binary's path as
-    its last argument; exit 0 passes) decide instead when given."""
+    its last argument; exit 0 passes) decide instead when given. It is built with
+    `compile_flags` (those the program's unit was compiled with) and its own folder on the
+    include path, as its local headers need."""
     p = Path(path)
     source = read_text_file(p)
     if p.suffix not in (".c", ".cc", ".cpp", ".cxx"):
         raise InputError(f"{p}: a program to run must be a .c/.cc/.cpp file")
     language = "c" if p.suffix == ".c" else "c++"
     return Program(uri=f"user/{p.name}", source=source, language=language,
+                   compile_flags=source_flags(p, compile_flags),
                    link_flags=("-lm",), args=tuple(args), reference_level=reference_level,
                    expected_stdout=expected_stdout, check_command=tuple(check_command))
+
+
+def source_flags(path: Path, flags: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Flags to build a program from a copy of its source elsewhere: its folder first on the
+    include path (for `#include "local.h"`), then the flags its unit was compiled with."""
+    return ("-iquote", str(Path(path).resolve().parent), *flags)
 
 
 # -- programs with recorded inputs and output (a benchmark.json beside them) ----------

@@ -13,10 +13,11 @@ against its own reference build.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..toolchain.engine import Engine
 from ..unit import Unit
-from .programs import Program, benchmark_program, parse_suite
+from .programs import Program, benchmark_program, parse_suite, source_flags
 from .validate import PassListEval, Verdict
 
 
@@ -32,7 +33,7 @@ def own_program(unit: Unit) -> Program | None:
         return bench
     language = "c++" if unit.source.endswith((".cc", ".cpp", ".cxx")) else "c"
     return Program(uri=f"self/{unit.name}", source=source, language=language,
-                   link_flags=("-lm",))
+                   compile_flags=source_flags(Path(unit.source)), link_flags=("-lm",))
 
 
 def _read(path: str) -> str:

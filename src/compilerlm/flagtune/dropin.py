@@ -1,0 +1,161 @@
+"""A drop-in compiler: `make CC=compilerlm-cc CXX=compilerlm-c++` builds a project with a pass
+list chosen per unit, without compilerlm driving the build.
+
+Each compile call (`-c`) of a C/C++ source goes through the front end with the call's own
+flags (its `-O` level replaced by LLM Compiler's -Oz style) and gets, in this order, the
+verified best list an autotuner store holds for that IR (`$COMPILERLM_STORE`, default the
+`autotune.sqlite` beside the result cache), else the flag-tuning model's list with the -Oz
+fallback (`optimize`'s K = 2: the smaller of the two, the list only once PassListEval accepts
+it), and the object is written where the call asked. Everything else (linking, -E, -S,
+assembly, version probes) goes to clang-17 as it is. Objects are cached per (IR, choice
+settings), so a rebuild costs what the front end costs. Any failure of compilerlm itself falls
+back to clang-17 with the call's arguments and -Oz, with a warning: the build never breaks
+because of the optimiser.
+
+    COMPILERLM_STORE=tune.sqlite make CC=compilerlm-cc
+    COMPILERLM_DROPIN=off make CC=compilerlm-cc     # plain clang-17 (with -Oz)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..corpus.capture import sources_of
+from ..corpus.compile import CompileCommand, _reduce_flags, compile_command_to_ir
+from ..toolchain.cache import default_cache_path
+from ..toolchain.locate import find_toolchain
+from ..unit import Unit
+
+STORE_ENV = "COMPILERLM_STORE"
+SWITCH_ENV = "COMPILERLM_DROPIN"  # "off": clang-17 -Oz only
+CACHE_VERSION = "dropin-v1"  # part of every object's cache key: bump when choosing changes
+
+
+def _clang(language: str) -> str:
+    tc = find_toolchain()
+    return str(tc.clangxx if language == "c++" else tc.clang)
+
+
+def _output(argv: list[str], source: str) -> str:
+    for i, a in enumerate(argv):
+        if a == "-o" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("-o") and len(a) > 2:
+            return a[2:]
+    return Path(source).with_suffix(".o").name
+
+
+def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
+    """clang-17 with the call's arguments (and -Oz last, for compiles it falls back on)."""
+    return subprocess.run([_clang(language), *argv, *(["-Oz"] if oz else [])]).returncode
+
+
+def _store() -> Path:
+    return Path(os.environ.get(STORE_ENV) or default_cache_path().parent / "autotune.sqlite")
+
+
+def _cache_dir() -> Path:
+    return default_cache_path().parent / "dropin"
+
+
+def _stored_list(unit: Unit) -> list[str] | None:
+    store = _store()
+    if not store.exists():
+        return None
+    from ..autotune.store import AutotuneStore
+    s = AutotuneStore(store)
+    try:
+        best = s.best_results(validated_only=True).get(unit.hash)
+    finally:
+        s.close()
+    return list(best.best_passes) if best is not None else None
+
+
+def choose_and_compile(unit: Unit, out: Path) -> str:
+    """Write the unit's object to `out`; what was chosen, in words (for the log)."""
+    from ..toolchain.engine import Engine
+    from .models import resolve_model
+    from .tuning import make_verifier, tune_unit, write_output
+
+    key = hashlib.sha256(f"{CACHE_VERSION}|{unit.hash}|{_store()}".encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.o"
+    if cached.exists():
+        out.write_bytes(cached.read_bytes())
+        return "cached"
+    with Engine(workers=1) as engine:
+        stored = _stored_list(unit)
+        if stored is not None:
+            m = engine.measure(unit, stored, want_object=True)
+            if m.ok:
+                data, how = m.object, f"store: {','.join(stored)}"
+            else:
+                stored = None
+        if stored is None:
+            outcome = tune_unit(unit, resolve_model("default"), engine, budget=2,
+                                verifier=make_verifier(engine))
+            with tempfile.TemporaryDirectory(prefix="compilerlm-dropin-") as tmp:
+                obj = Path(tmp) / "unit.o"
+                write_output(outcome, engine, obj)
+                data = obj.read_bytes()
+            how = "-Oz" if outcome.fallback else f"model: {','.join(outcome.chosen.passes)}"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp_cached = cached.with_suffix(f".tmp{os.getpid()}")
+    tmp_cached.write_bytes(data)
+    tmp_cached.replace(cached)  # atomic: parallel makes never read half an object
+    out.write_bytes(data)
+    return how
+
+
+_DEP_FLAGS = {"-MD": "-M", "-MMD": "-MM"}
+
+
+def write_depfile(language: str, argv: list[str], out: str) -> int:
+    """The dependency file a `-MD`/`-MMD` compile promises (automake moves it right after),
+    made by clang-17 from the same arguments."""
+    mode = next((_DEP_FLAGS[a] for a in argv if a in _DEP_FLAGS), None)
+    if mode is None:
+        return 0
+    args, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "-o":
+            skip = True
+            continue
+        if a in ("-c", "-MD", "-MMD") or (a.startswith("-o") and len(a) > 2):
+            continue
+        args.append(a)
+    if "-MF" not in args:
+        args += ["-MF", str(Path(out).with_suffix(".d"))]
+    if "-MT" not in args and "-MQ" not in args:
+        args += ["-MT", out]
+    return subprocess.run([_clang(language), *args, mode]).returncode
+
+
+def compile_main(language: str, argv: list[str]) -> int:
+    """The drop-in compiler's main: returns the exit status, like a compiler."""
+    sources = sources_of(argv)
+    if os.environ.get(SWITCH_ENV) == "off" or "-c" not in argv or len(sources) != 1:
+        return passthrough(language, argv, oz="-c" in argv)
+    source, cwd = sources[0], os.getcwd()
+    try:
+        path = Path(source) if Path(source).is_absolute() else Path(cwd) / source
+        unit = compile_command_to_ir(CompileCommand(
+            file=path, directory=Path(cwd), flags=_reduce_flags(["cc", *argv], source)))
+        out = _output(argv, source)
+        how = choose_and_compile(unit, Path(cwd) / out)
+        if write_depfile(language, argv, out) != 0:
+            raise RuntimeError("clang-17 could not write the dependency file")
+    except Exception as e:  # the build must not break because of the optimiser
+        print(f"compilerlm-cc: warning: {source}: {' '.join(str(e).split())[:300]}; "
+              f"compiled with clang -Oz instead", file=sys.stderr)
+        return passthrough(language, argv, oz=True)
+    if os.environ.get("COMPILERLM_DROPIN_LOG"):
+        print(f"compilerlm-cc: {source}: {how}", file=sys.stderr)
+    return 0

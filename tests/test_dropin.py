@@ -1,0 +1,92 @@
+"""The drop-in compiler on a small multi-file project (tests/data/multifile): `make
+CC=compilerlm-cc check` builds it with a list per unit, the project's own check passes, a
+rebuild comes from the cache, a store's verified list is used, dependency files are written,
+and the switch back to plain clang works."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from compilerlm.autotune.result import Evaluations, SearchResult
+from compilerlm.autotune.store import AutotuneStore
+from compilerlm.corpus.compile import CompileCommand, _reduce_flags, compile_command_to_ir
+from compilerlm.toolchain.elf import object_size
+from compilerlm.toolchain.engine import Engine
+from compilerlm.toolchain.locate import find_toolchain
+
+CC = str(Path(sys.executable).parent / "compilerlm-cc")
+
+
+@pytest.fixture()
+def project(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dest = tmp_path / "multifile"
+    shutil.copytree(DATA / "multifile", dest)
+    return dest
+
+
+def _make(project, *targets, **env):
+    return subprocess.run(["make", *targets, f"CC={CC}"], cwd=project, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "COMPILERLM_DROPIN_LOG": "1",
+                                                       **env})
+
+
+def _text_data(path: Path) -> int:
+    return object_size(path.read_bytes()).total
+
+
+def test_make_with_the_drop_in_compiler_passes_the_projects_check(project):
+    r = _make(project, "check")
+    assert r.returncode == 0, r.stderr
+    chosen = [ln for ln in r.stderr.splitlines() if ln.startswith("compilerlm-cc:")]
+    assert len(chosen) == 2 and "warning" not in r.stderr  # rpn.c and stack.c, no fallback
+    ours = _text_data(project / "rpn")
+    # Never larger than clang -Oz, unit by unit (the -Oz fallback), so not as a program.
+    subprocess.run(["make", "clean"], cwd=project, check=True, capture_output=True)
+    subprocess.run(["make", "rpn", f"CC={find_toolchain().clang}", "CFLAGS=-Oz"], cwd=project,
+                   check=True, capture_output=True)
+    assert ours <= _text_data(project / "rpn")
+    # A rebuild is the front end and a cache lookup per unit.
+    subprocess.run(["make", "clean"], cwd=project, check=True, capture_output=True)
+    r = _make(project, "check")
+    assert r.returncode == 0 and r.stderr.count(": cached") == 2, r.stderr
+
+
+def test_a_stores_verified_list_is_used(project, tmp_path):
+    flags = ["-O2", "-Wall", "-c", "stack.c", "-o", "stack.o"]
+    unit = compile_command_to_ir(CompileCommand(
+        file=project / "stack.c", directory=project, flags=_reduce_flags(["cc", *flags],
+                                                                         "stack.c")))
+    passes = ("sroa", "instcombine", "default<Oz>")
+    with Engine(workers=1, cache_path=tmp_path / "c.sqlite") as engine:
+        size = engine.measure(unit, list(passes)).binary_size
+        oz = engine.oz_baseline(unit).binary_size
+    store = AutotuneStore(tmp_path / "tune.sqlite")
+    store.put_result("test", SearchResult(
+        input="stack.c", input_hash=unit.hash, oz_binary_size=oz, best_binary_size=size,
+        best_passes=passes, best_pipeline="", improvement_pct=None, worse_than_oz=False,
+        validated=True, rejections=(), raw_best_binary_size=size, raw_best_passes=passes,
+        evaluations=Evaluations(), lists_verified_in_search=0, strategy="test", budget=0,
+        seed=0), unit.hash)
+    store.close()
+    r = subprocess.run([CC, *flags], cwd=project, capture_output=True, text=True,
+                       env={**os.environ, "COMPILERLM_STORE": str(tmp_path / "tune.sqlite"),
+                            "COMPILERLM_DROPIN_LOG": "1"})
+    assert r.returncode == 0 and "store: sroa,instcombine,default<Oz>" in r.stderr, r.stderr
+    assert _text_data(project / "stack.o") == size
+
+
+def test_dependency_files_and_the_plain_clang_switch(project):
+    r = subprocess.run([CC, "-O2", "-MD", "-MP", "-MF", "stack.Tpo", "-MT", "stack.o", "-c",
+                        "stack.c", "-o", "stack.o"], cwd=project, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "stack.h" in (project / "stack.Tpo").read_text()
+    r = _make(project, "check", COMPILERLM_DROPIN="off")
+    assert r.returncode == 0 and "compilerlm-cc:" not in r.stderr, r.stderr
