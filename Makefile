@@ -33,7 +33,7 @@ sysdeps:
 # running it), the flag-tuning evaluation with its HTML report, and a short verified autotune
 # (results stay in .demo/; rerun to resume).
 demo: $(STAMP)
-	$(CLM) doctor
+	$(CLM) doctor --warm
 	mkdir -p .demo
 	$(CLM) optimize $(EXAMPLES)/switch.c -o .demo/switch.o
 	$(CLM) eval flagtune --budget 2 --html .demo/flagtune.html

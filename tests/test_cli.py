@@ -124,6 +124,9 @@ def test_doctor_reports_every_check():
     assert r.returncode == 0 and doc["ok"]
     assert [c["name"] for c in doc["checks"]] == ["compilerlm", "toolchain", "clang", "libLLVM",
                                                   "passes", "engine", "sandbox"]
+    warm = json.loads(run_cli("doctor", "--warm", "--json").stdout)
+    assert warm["ok"] and warm["checks"][-1]["name"] == "suite"
+    assert "64 programs" in warm["checks"][-1]["detail"]
 
 
 def test_doctor_says_what_is_missing(tmp_path):

@@ -8,12 +8,18 @@ from .common import CommandFailed, json_option, print_json, stdout
 
 
 @click.command()
+@click.option("--warm", is_flag=True,
+              help="Also build PassListEval's built-in suite into the cache (its 64 "
+                   "programs' IR and reference runs), so the first `optimize` does not wait "
+                   "for them.")
 @json_option
-def doctor(as_json):
+def doctor(warm, as_json):
     """Check the LLVM 17 toolchain and the engine; say exactly what is wrong."""
-    from ..doctor import checks_to_json, run_checks
+    from ..doctor import checks_to_json, run_checks, warm_suite
 
     checks = run_checks()
+    if warm and all(c.ok for c in checks):
+        checks.append(warm_suite())
     if as_json:
         print_json(checks_to_json(checks))
     else:
