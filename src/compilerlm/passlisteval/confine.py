@@ -9,8 +9,8 @@ gets
   (PATH, HOME and TMPDIR pointing into that directory, LC_ALL=C), stdin closed;
 - limits (setrlimit): address space, CPU time, file size, processes, no core dumps;
 - where Debian's `bubblewrap` is installed (`make test` installs it) and works here: a
-  read-only view of the file system with a private /tmp, and new user, PID, network, IPC and
-  UTS namespaces (no network at all), killed with its parent.
+  read-only view of the whole file system (but for that directory), and new user, PID,
+  network, IPC and UTS namespaces (no network at all), killed with its parent.
 
 stdout and stderr go to files in the working directory (so the file-size limit bounds them
 too) and at most MAX_OUTPUT bytes of stdout are read back. A run that hits a limit is a
@@ -91,7 +91,9 @@ def confinement_kind() -> str:
     return "bubblewrap namespaces + rlimits" if bubblewrap() else "rlimits only"
 
 
-_BWRAP_VIEW = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+# The whole file system read-only, /tmp included (a private tmpfs there would hide the
+# binaries and the LLVM wheel's libc++ of a checkout that lives under /tmp).
+_BWRAP_VIEW = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
 
 
 def _limit_values(cpu_seconds: int) -> dict[int, int]:
