@@ -90,3 +90,18 @@ def test_dependency_files_and_the_plain_clang_switch(project):
     assert "stack.h" in (project / "stack.Tpo").read_text()
     r = _make(project, "check", COMPILERLM_DROPIN="off")
     assert r.returncode == 0 and "compilerlm-cc:" not in r.stderr, r.stderr
+
+
+def test_shims_catch_a_build_that_calls_gcc_by_name(project, tmp_path):
+    """The project's Makefile says CC = gcc: with compilerlm's shims first on PATH, its own
+    `make check` builds it with the drop-in compiler and passes."""
+    from conftest import run_cli
+
+    assert run_cli("shims", tmp_path / "shims").returncode == 0
+    env = {**os.environ, "PATH": f"{tmp_path / 'shims'}:{os.environ['PATH']}",
+           "COMPILERLM_DROPIN_LOG": "1"}
+    r = subprocess.run(["make", "check"], cwd=project, capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "gcc -O2 -Wall -c rpn.c" in r.stdout
+    assert len([ln for ln in r.stderr.splitlines() if ln.startswith("compilerlm-cc:")]) == 2

@@ -46,7 +46,7 @@ for command in (
         doctor.doctor,
         passlisteval.passlisteval,
         autotune.autotune, autotune.minimize, autotune.broadcast, autotune.results,
-        corpus.corpus, dataset.dataset,
+        corpus.corpus, corpus.shims, dataset.dataset,
         flagtune.optimize, flagtune.train_predictor, eval_group,
         llm.serve, llm.train, llm.disasm, llm.emulate):
     cli.add_command(command)

@@ -164,3 +164,23 @@ def _forget_failed(out: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
     tmp.replace(path)
+
+
+@click.command("shims")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+def shims(directory, as_json):
+    """Write compiler shims (cc, gcc, g++, c++, clang, clang++, ar) into DIRECTORY.
+
+    With DIRECTORY first on PATH, a build that calls `gcc` by name uses compilerlm's drop-in
+    compiler: PATH="$PWD/shims:$PATH" make check. (Inside `corpus capture` the same shims
+    capture IR instead.)"""
+    from ..corpus.capture import SHIM_NAMES, make_shims
+
+    folder = make_shims(Path(directory))
+    names = sorted(n for group in SHIM_NAMES.values() for n in group)
+    if as_json:
+        print_json({"directory": str(folder), "shims": names})
+    else:
+        stdout.print(f"wrote {len(names)} shims to {folder}; put it first on PATH",
+                     soft_wrap=True)
