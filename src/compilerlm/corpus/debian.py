@@ -355,6 +355,8 @@ def package_units(records: list[dict], tree: Path) -> list[dict]:
         name = r["name"]
         if _PROBE.search(name) or not str(Path(name).resolve()).startswith(root):
             continue  # a configure probe, or a file outside the package (a tool's /tmp)
+        if "-m32" in r.get("arguments", ()):
+            continue  # a 32-bit flavour (zlib's lib32z): the corpus is x86-64 code
         source = os.path.relpath(Path(name).resolve(), root)
         if source in seen_sources:
             continue  # the same source built again (libtool: PIC and non-PIC)
