@@ -17,7 +17,7 @@ too) and at most MAX_OUTPUT bytes of stdout are read back. A run that hits a lim
 result (`RunResult.limit` names it), never an exception.
 
     with Confinement() as box:
-        result = box.run([str(exe), *args], timeout=10, readable=[exe.parent])
+        result = box.run([str(exe), *args], timeout=10)
         result.exit_code, result.stdout, result.limit
 """
 
@@ -113,12 +113,17 @@ _PRLIMIT_NAMES = {resource.RLIMIT_AS: "as", resource.RLIMIT_CPU: "cpu",
                   resource.RLIMIT_CORE: "core"}
 
 
+@functools.lru_cache(maxsize=1)
+def _prlimit() -> str | None:
+    return shutil.which("prlimit")  # looked up once, not per program run
+
+
 def _with_limits(argv: list[str], cpu_seconds: int) -> tuple[list[str], object]:
     """argv under the limits, and the preexec function that sets them, if one is needed.
     util-linux's `prlimit` sets them and execs the program: a fork with a Python
     preexec_fn costs 18 ms from a large process (pytest), prlimit's exec 1 ms."""
     values = _limit_values(cpu_seconds)
-    prlimit = shutil.which("prlimit")
+    prlimit = _prlimit()
     if prlimit:
         flags = [f"--{_PRLIMIT_NAMES[what]}={value}:" for what, value in values.items()]
         return [prlimit, *flags, "--", *argv], None
@@ -144,23 +149,20 @@ class Confinement:
         return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.workdir),
                 "TMPDIR": str(self.workdir), "LC_ALL": "C", "LANG": "C"}
 
-    def argv(self, argv: list[str], readable=()) -> list[str]:
-        """argv wrapped in bubblewrap where it works; the working directory bound writable,
-        `readable` folders (e.g. the binary's, under /tmp) bound read-only."""
+    def argv(self, argv: list[str]) -> list[str]:
+        """argv wrapped in bubblewrap where it works, the working directory bound writable
+        (everything else is visible read-only)."""
         bwrap = bubblewrap()
         if bwrap is None:
             return list(argv)
-        binds = []
-        for folder in readable:
-            binds += ["--ro-bind", str(folder), str(folder)]
-        return [bwrap, *_BWRAP_VIEW, *binds, "--bind", str(self.workdir), str(self.workdir),
+        return [bwrap, *_BWRAP_VIEW, "--bind", str(self.workdir), str(self.workdir),
                 "--chdir", str(self.workdir), "--unshare-all", "--die-with-parent",
                 "--new-session", "--", *argv]
 
-    def run(self, argv: list[str], timeout: float, readable=()) -> RunResult:
+    def run(self, argv: list[str], timeout: float) -> RunResult:
         """Run argv confined; its stdout (first MAX_OUTPUT bytes), exit status, limits."""
         out_path, err_path = self.workdir / ".stdout", self.workdir / ".stderr"
-        limited, preexec = _with_limits(self.argv(argv, readable), max(1, int(timeout) + 1))
+        limited, preexec = _with_limits(self.argv(argv), max(1, int(timeout) + 1))
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             try:
                 # A session of its own: a timeout kills everything it started.
