@@ -17,6 +17,7 @@ from .common import (
     stderr,
     stdout,
 )
+from .project import project_options, project_spec, run_project
 
 # The engine options of the autotuner's commands: two workers, Ray.
 _tune_options = engine_options(workers=2, ray=True)
@@ -53,11 +54,17 @@ _tune_options = engine_options(workers=2, ray=True)
               help="guided and coreset: start from this flag-tuning model's lists (a file "
                    "from `compilerlm train-predictor`, e.g. trained on your own code) instead "
                    "of the shipped model's.")
+@project_options
 @_tune_options
 @json_option
 def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimize,
-             no_insertion, minimize_budget, no_exchange, model_path, engine_opts, as_json):
-    """Search, minimise and verify the smallest pass list of every program."""
+             no_insertion, minimize_budget, no_exchange, model_path, build_cmd, test_cmd,
+             work_dir, step_timeout, per_unit, engine_opts, as_json):
+    """Search, minimise and verify the smallest pass list of every program.
+
+    Project mode (one INPUT, a project's folder, with --build CMD --test CMD): every unit
+    the project's build compiles is tuned, the project's tests decide which lists stay
+    (bisection), and the project is left built with them (see `optimize --help`)."""
     from ..autotune import AutotuneConfig, AutotuneStore
     from ..autotune import autotune as run_autotune
     from ..corpus import iter_units
@@ -72,12 +79,21 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
     if model_path is not None:
         from ..predictor import Predictor
         Predictor.load(model_path)  # a missing or foreign file: one line, before any work
-    units = list(iter_units(inputs))
+    if (build_cmd or test_cmd) and len(inputs) != 1:
+        raise CommandFailed("with --build, give one INPUT: the project's folder")
+    spec = project_spec(inputs[0], build_cmd, test_cmd, step_timeout)
     if db is None:
         from ..toolchain.cache import default_cache_path
         db = default_cache_path().parent / "autotune.sqlite"
         stderr.print(f"store: {db}", soft_wrap=True)
     store = AutotuneStore(db)
+    if spec is not None:
+        from ..project.choose import autotune_chooser
+        with engine_opts.engine(cache_path=db) as engine:
+            run_project(spec, work_dir, autotune_chooser(config, engine, store), as_json,
+                        f"autotune {spec.root.name} (budget {budget})", per_unit)
+        return
+    units = list(iter_units(inputs))
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         records = run_autotune(units, config, engine, store, progress=bar)
         computed, reused = engine.stats["evaluations"], engine.stats["cache_hits"]

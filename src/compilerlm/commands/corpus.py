@@ -1,4 +1,5 @@
-"""`corpus build|capture|stats`: deduplicated IR corpora from real code."""
+"""`corpus build|capture|debian|label|stats`: deduplicated IR corpora from real code, and
+their labels."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import CommandFailed, json_option, print_json, stderr, stdout
+from .common import CommandFailed, engine_options, json_option, print_json, stderr, stdout
 
 
 @click.group()
@@ -152,6 +153,71 @@ def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_faile
         raise CommandFailed(f"{len(failed)} of {len(records)} packages failed, recorded in "
                             f"{Path(out) / 'packages.jsonl'}: {failed[0]['package']}: "
                             f"{failed[0].get('reason', '')}{more}")
+
+
+# The labeller's engine options: two workers, Ray.
+_label_engine = engine_options(workers=2, ray=True)
+
+
+@corpus.command("label")
+@click.argument("corpus_dir", metavar="CORPUS",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--table", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The Parquet label table (created or extended; rerun to resume).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The autotuner's store for the evaluations (default: autotune.sqlite "
+                   "beside the result cache); a killed run resumes from it.")
+@click.option("--split", "splits", default="train,validation,test", show_default=True,
+              help="The corpus splits to label, comma-separated.")
+@click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
+              help="Units to add in this run (default: every unit not labelled yet).")
+@click.option("--max-instructions", type=click.IntRange(1, 100_000_000), default=None,
+              help="Leave out units with more unoptimised IR instructions than this.")
+@click.option("--budget", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="Search evaluations per unit.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_label_engine
+@json_option
+def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget, seed,
+                 engine_opts, as_json):
+    """Label a corpus: the autotuner's verified best list per unit, into a Parquet table.
+
+    The autotuner's default strategy, minimisation (at most --budget evaluations more) and
+    PassListEval's built-in suite. Units are taken in a fixed pseudo-random order, so that
+    any prefix is a fair sample; the table is rewritten after every 16 units, and a rerun
+    (here or on another machine with the same corpus) labels only what it lacks."""
+    from ..autotune import AutotuneConfig, AutotuneStore
+    from ..autotune.labels import label_corpus
+    from ..progress import progress_bar
+
+    wanted = {s.strip() for s in splits.split(",") if s.strip()}
+    unknown = wanted - {"train", "validation", "test"}
+    if unknown:
+        raise click.BadParameter(f"unknown split {min(unknown)!r} (train, validation, "
+                                 f"test)", param_hint="--split")
+    config = AutotuneConfig(budget=budget, seed=seed)
+    if db is None:
+        from ..toolchain.cache import default_cache_path
+        db = default_cache_path().parent / "autotune.sqlite"
+        stderr.print(f"store: {db}", soft_wrap=True)
+    store = AutotuneStore(db)
+    with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
+        summary = label_corpus(corpus_dir, table, config, engine, store, splits=wanted,
+                               limit=limit, max_instructions=max_instructions, progress=bar)
+    if as_json:
+        print_json(summary)
+        return
+    stdout.print(f"{summary['added']} units labelled; {table}: {summary['units']} units of "
+                 f"{summary['packages']} packages ({summary['validated']} verified), "
+                 f"{_pct(summary['improvement_total_pct'])} total / "
+                 f"{_pct(summary['improvement_geomean_pct'])} geomean below -Oz; "
+                 f"{summary['evaluations_per_core_second']} evaluations per core-second, "
+                 f"{summary['core_hours_per_1000_units']} core-hours per 1,000 units",
+                 soft_wrap=True)
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{x:+.2f}%"
 
 
 def _forget_failed(out: Path) -> None:

@@ -22,6 +22,7 @@ from .common import (
     stderr,
     stdout,
 )
+from .project import project_options, project_spec, run_project
 
 
 def _flagtune_options(f):
@@ -62,17 +63,38 @@ def _totals(records) -> dict:
                    "behaves (its path is appended; exit 0 passes).")
 @click.option("--expect-output", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="With --check-run: the output the program must print.")
+@project_options
 @_flagtune_options
 @json_option
-def optimize(input_path, output, budget, check_run, check_command, expect_output, model_spec,
-             no_validate, suites, engine_opts, as_json):
+def optimize(input_path, output, budget, check_run, check_command, expect_output, build_cmd,
+             test_cmd, work_dir, step_timeout, per_unit, model_spec, no_validate, suites,
+             engine_opts, as_json):
     """Choose a pass list for a program and write the smaller object (never larger than -Oz).
 
     INPUT is a C/C++ source or IR file, a directory, or a compile_commands.json (each unit
     gets its own list). The model proposes K - 1 lists; each is compiled, checked with
     PassListEval (and the program's own run), and the smallest accepted one wins over -Oz.
     Compiler flags for C/C++ go after `--`; the program's own check is built with them and
-    with its folder on the include path."""
+    with its folder on the include path.
+
+    Project mode (INPUT is a project's folder, --build CMD --test CMD): the project is built
+    with its own command and compilerlm as its compiler, each unit gets the model's list,
+    the tests decide (failing units found by bisection go back to -Oz), and the project is
+    left built with the accepted lists; its binaries are compared with clang -Oz, gcc -Oz
+    and gcc -Oz -flto -Wl,--gc-sections builds of the same project."""
+    spec = project_spec(input_path, build_cmd, test_cmd, step_timeout)
+    if spec is not None:
+        from ..flagtune.models import resolve_model
+        from ..flagtune.tuning import make_verifier
+        from ..project.choose import model_chooser
+        model = resolve_model(model_spec)
+        with engine_opts.engine() as engine:
+            choose = model_chooser(model, engine, budget,
+                                   make_verifier(engine, suites, validate=not no_validate))
+            run_project(spec, work_dir, choose, as_json,
+                        f"optimize {spec.root.name} (model {model.name}, K = {budget})",
+                        per_unit)
+        return
     from ..corpus import iter_units
     from ..corpus.writer import OutputNames
     from ..flagtune.models import resolve_model

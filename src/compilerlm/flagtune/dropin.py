@@ -32,6 +32,10 @@ from ..toolchain.locate import find_toolchain
 from ..unit import Unit
 
 STORE_ENV = "COMPILERLM_STORE"
+# `compilerlm optimize PROJECT --build`: a JSON plan naming the list of each unit (by IR hash;
+# any other unit gets clang -Oz), the build's root, and where to log each compile and keep
+# each unit's IR (project/build.py writes it).
+PLAN_ENV = "COMPILERLM_PROJECT_PLAN"
 SWITCH_ENV = "COMPILERLM_DROPIN"  # "off": clang-17 -Oz only
 CACHE_VERSION = "dropin-v1"  # part of every object's cache key: bump when choosing changes
 
@@ -51,8 +55,14 @@ def _output(argv: list[str], source: str) -> str:
 
 
 def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
-    """clang-17 with the call's arguments (and -Oz last, for compiles it falls back on)."""
-    return subprocess.run([_clang(language), *argv, *(["-Oz"] if oz else [])]).returncode
+    """clang-17 with the call's arguments (and -Oz last, for compiles it falls back on). In
+    a whole-program project build, a link is an LTO link with the plan's pipeline."""
+    extra = ["-Oz"] if oz else []
+    plan = _plan()
+    if plan and plan.get("whole_program") and "-c" not in argv and not {"-E", "-S", "-M",
+                                                                          "-MM"} & set(argv):
+        extra += whole_program_link_flags(argv, plan["whole_program"])
+    return subprocess.run([_clang(language), *argv, *extra], check=False).returncode
 
 
 def _store() -> Path:
@@ -111,6 +121,134 @@ def choose_and_compile(unit: Unit, out: Path) -> str:
     return how
 
 
+def compile_planned(unit: Unit, out: Path, plan: dict, source: Path) -> str:
+    """Write the object the project plan asks for (its list for this unit, else clang -Oz),
+    keep the unit's IR and log the compile for the project driver. In whole-program mode
+    the "object" is the unit's bitcode after its list (default<Oz> without one): the link
+    optimises the whole program (link_planned)."""
+    from ..store import append_json_line
+
+    passes = plan["lists"].get(unit.hash)
+    whole = bool(plan.get("whole_program"))
+    units = Path(plan["units"])
+    kept = units / f"{unit.hash.replace(':', '-')}{unit.suffix}"
+    if not kept.exists():
+        units.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(unit.ir)
+        tmp.replace(kept)
+    key = hashlib.sha256(f"{CACHE_VERSION}|plan|{whole}|{unit.hash}|{passes}".encode()
+                         ).hexdigest()
+    cached = _cache_dir() / f"{key}.o"
+    meta = cached.with_suffix(".json")
+    if cached.exists() and meta.exists():
+        data = cached.read_bytes()
+        import json
+        passes, size = json.loads(meta.read_text())
+    else:
+        data, passes, size = _planned_object(unit, passes, whole)
+        import json
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for path, content in ((meta, json.dumps([passes, size]).encode()), (cached, data)):
+            tmp_cached = path.with_suffix(f".tmp{os.getpid()}")
+            tmp_cached.write_bytes(content)
+            tmp_cached.replace(path)  # atomic: parallel makes never read half an object
+    out.write_bytes(data)
+    root = Path(plan["root"])
+    name = str(source.relative_to(root)) if source.is_relative_to(root) else str(source)
+    append_json_line(Path(plan["log"]), {
+        "name": name, "hash": unit.hash, "ir": str(kept), "object": str(out),
+        "passes": passes, "binary_size": size})
+    return f"plan: {','.join(passes)}" if passes else "plan: -Oz"
+
+
+def _planned_object(unit: Unit, passes, whole: bool):
+    """(object or bitcode bytes, the list used or None for -Oz, .text + .data of the unit)."""
+    from ..toolchain.elf import object_size
+    from ..toolchain.engine import Engine
+    from .tuning import write_oz
+
+    if whole:
+        from ..toolchain.libllvm import LibLLVM
+        with Engine(workers=1) as engine:
+            m = engine.measure(unit, passes or ["default<Oz>"], want_ir=True)
+            if not m.ok and passes:
+                passes = None
+                m = engine.measure(unit, ["default<Oz>"], want_ir=True)
+        if not m.ok:
+            raise RuntimeError(f"default<Oz> failed: {m.error}")
+        llvm = LibLLVM.load()
+        with llvm.parsed(m.ir.encode()) as mod:
+            return llvm.bitcode(mod), passes, m.binary_size
+    data = None
+    if passes:
+        with Engine(workers=1) as engine:
+            m = engine.measure(unit, passes, want_object=True)
+        data = m.object if m.ok else None
+        if data is None:
+            passes = None
+    if data is None:
+        with tempfile.TemporaryDirectory(prefix="compilerlm-dropin-") as tmp_dir:
+            obj = Path(tmp_dir) / "unit.o"
+            write_oz(unit, obj)
+            data = obj.read_bytes()
+    return data, passes, object_size(data).total
+
+
+def whole_program_link_flags(argv: list[str], pipeline: str) -> list[str]:
+    """What a whole-program link adds: lld from the LLVM 17 wheel doing LTO (it internalises
+    every symbol the output does not export), the plan's pipeline on the merged module, and
+    dead sections collected (lld's LTO code generation puts each function and object in a
+    section of its own)."""
+    lld = Path(sys.executable).parent / "ld.lld"
+    flags = [f"--ld-path={lld}", "-flto", "-Xlinker", f"--lto-newpm-passes={pipeline}"]
+    if "-r" not in argv:
+        flags.append("-Wl,--gc-sections")
+    return flags
+
+
+def _plan() -> dict | None:
+    import json
+    path = os.environ.get(PLAN_ENV)
+    return json.loads(Path(path).read_text()) if path else None
+
+
+# Flags that only linking reads: left out when a compile-and-link call is split in two.
+_LINK_ONLY_PREFIXES = ("-l", "-L", "-Wl,", "-fuse-ld=")
+_LINK_ONLY = {"-static", "-shared", "-rdynamic", "-pie", "-no-pie", "-nostdlib",
+              "-nostartfiles", "-s"}
+
+
+def split_compile_and_link(language: str, argv: list[str], sources: list[str]) -> int:
+    """`gcc -O2 a.c b.c -o prog`: each source compiled as its own `-c` call (so it gets its
+    list like any other unit), then the objects linked by clang-17 with the call's flags."""
+    compile_flags, link_args, skip = [], [], False
+    for a in argv:
+        if skip:
+            skip = False
+            link_args.append(a)
+            continue
+        if a == "-o":
+            skip = True
+            link_args.append(a)
+            continue
+        if a in sources:
+            continue
+        link_args.append(a)
+        if a not in _LINK_ONLY and not a.startswith(_LINK_ONLY_PREFIXES) and not (a.startswith("-o") and len(a) > 2) \
+                and Path(a).suffix not in (".o", ".a", ".so", ".lo"):
+            compile_flags.append(a)
+    with tempfile.TemporaryDirectory(prefix="compilerlm-split-") as tmp:
+        objects = []
+        for i, source in enumerate(sources):
+            obj = str(Path(tmp) / f"{i}-{Path(source).stem}.o")
+            rc = compile_main(language, [*compile_flags, "-c", source, "-o", obj])
+            if rc != 0:
+                return rc
+            objects.append(obj)
+        return passthrough(language, [*objects, *link_args])
+
+
 _DEP_FLAGS = {"-MD": "-M", "-MMD": "-MM"}
 
 
@@ -141,7 +279,10 @@ def write_depfile(language: str, argv: list[str], out: str) -> int:
 def compile_main(language: str, argv: list[str]) -> int:
     """The drop-in compiler's main: returns the exit status, like a compiler."""
     sources = sources_of(argv)
-    if os.environ.get(SWITCH_ENV) == "off" or "-c" not in argv or len(sources) != 1:
+    off = os.environ.get(SWITCH_ENV) == "off"
+    if not off and sources and "-c" not in argv and not {"-S", "-E"} & set(argv):
+        return split_compile_and_link(language, argv, sources)
+    if off or "-c" not in argv or len(sources) != 1:
         return passthrough(language, argv, oz="-c" in argv)
     source, cwd = sources[0], os.getcwd()
     try:
@@ -149,7 +290,9 @@ def compile_main(language: str, argv: list[str]) -> int:
         unit = compile_command_to_ir(CompileCommand(
             file=path, directory=Path(cwd), flags=_reduce_flags(["cc", *argv], source)))
         out = _output(argv, source)
-        how = choose_and_compile(unit, Path(cwd) / out)
+        plan = _plan()
+        how = (compile_planned(unit, Path(cwd) / out, plan, path) if plan is not None
+               else choose_and_compile(unit, Path(cwd) / out))
         if write_depfile(language, argv, out) != 0:
             raise RuntimeError("clang-17 could not write the dependency file")
     except Exception as e:  # the build must not break because of the optimiser

@@ -175,13 +175,10 @@ def tune_unit(unit: Unit, model, engine: Engine, budget: int = 2,
 def write_output(outcome: Outcome, engine: Engine, path) -> str:
     """Write the chosen result: an object file, or optimised IR for a .ll/.bc path. The -Oz
     fallback is built by clang-17 -Oz from the unit's IR, like the baseline it is."""
-    import subprocess
-    import tempfile
     from pathlib import Path
 
     from ..errors import ToolchainError
     from ..toolchain.libllvm import LibLLVM
-    from ..toolchain.locate import find_toolchain
 
     path = Path(path)
     kind = {".ll": "ll", ".bc": "bc"}.get(path.suffix, "object")
@@ -200,13 +197,25 @@ def write_output(outcome: Outcome, engine: Engine, path) -> str:
             with llvm.parsed(m.ir.encode()) as mod:
                 path.write_bytes(llvm.bitcode(mod))
         return kind
+    write_oz(outcome.unit, path, kind)
+    return kind
+
+
+def write_oz(unit: Unit, path, kind: str = "object") -> None:
+    """clang-17 -Oz on the unit's IR, written to path (an object, or .ll/.bc IR): the
+    fallback, built like the baseline it is."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import ToolchainError
+    from ..toolchain.locate import find_toolchain
     with tempfile.TemporaryDirectory(prefix="compilerlm-opt-") as tmp:
-        src = Path(tmp) / f"unit{outcome.unit.suffix}"
-        src.write_bytes(outcome.unit.ir)
+        src = Path(tmp) / f"unit{unit.suffix}"
+        src.write_bytes(unit.ir)
         flags = {"object": ["-c"], "ll": ["-S", "-emit-llvm"], "bc": ["-c", "-emit-llvm"]}[kind]
         r = subprocess.run([str(find_toolchain().clang), "-Oz", "-Wno-override-module", *flags,
-                            str(src), "-o", str(path)], capture_output=True)
+                            str(src), "-o", str(path)], capture_output=True, check=False)
         if r.returncode != 0:
-            raise ToolchainError(f"{outcome.unit.name}: clang -Oz failed: "
+            raise ToolchainError(f"{unit.name}: clang -Oz failed: "
                                  f"{r.stderr.decode(errors='replace').strip()[:200]}")
-    return kind

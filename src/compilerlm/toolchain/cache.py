@@ -105,6 +105,17 @@ class ResultCache:
             retry(lambda: self._db.execute(
                 "INSERT OR REPLACE INTO measurements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row))
 
+    def smallest_evaluations(self, input_hash: str, n: int) -> list[tuple[str, int]]:
+        """The n smallest distinct results measured on an input: (pipeline, .text + .data),
+        smallest first (equal sizes: the shorter pipeline first; clang -Oz left out)."""
+        with self._lock:
+            rows = retry(lambda: self._db.execute(
+                "SELECT pipeline, MIN(text_size + data_size) AS size FROM measurements "
+                "WHERE input_hash = ? AND status = 'ok' AND pipeline != 'clang -Oz' "
+                "GROUP BY pipeline ORDER BY size, length(pipeline), pipeline LIMIT ?",
+                (input_hash, n)).fetchall())
+        return [(p, int(s)) for p, s in rows]
+
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
