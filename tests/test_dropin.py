@@ -105,3 +105,21 @@ def test_shims_catch_a_build_that_calls_gcc_by_name(project, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "gcc -O2 -Wall -c rpn.c" in r.stdout
     assert len([ln for ln in r.stderr.splitlines() if ln.startswith("compilerlm-cc:")]) == 2
+
+
+def test_compile_and_link_in_one_call_gives_each_source_its_choice(project):
+    """`cc -O2 rpn.c stack.c -o rpn` (no -c): each source is compiled as a unit of its own
+    (logged), the objects linked; a configure probe goes to clang -Oz untouched."""
+    r = subprocess.run([CC, "-O2", "-std=c99", "rpn.c", "stack.c", "-o", "rpn"], cwd=project,
+                       capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "COMPILERLM_DROPIN_LOG": "1"})
+    assert r.returncode == 0, r.stderr
+    logged = [ln for ln in r.stderr.splitlines() if ln.startswith("compilerlm-cc:")]
+    assert len(logged) == 2 and any("rpn.c" in ln for ln in logged)
+    out = subprocess.run(["./rpn"], cwd=project, capture_output=True, timeout=60)
+    assert out.stdout == (project / "expected.txt").read_bytes()
+    (project / "conftest.c").write_text("int main(void) { return 0; }\n")
+    r = subprocess.run([CC, "-O2", "conftest.c", "-o", "conftest"], cwd=project,
+                       capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "COMPILERLM_DROPIN_LOG": "1"})
+    assert r.returncode == 0 and "compilerlm-cc:" not in r.stderr, r.stderr

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from compilerlm.project.optimize import _Trials, find_guilty, prebuilt_outputs
+from compilerlm.project.optimize import (Plan, _Trials, accepted_plan, find_guilty,
+                                         prebuilt_outputs)
 
 DATA = Path(__file__).parent / "data" / "multifile"
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
@@ -43,8 +44,10 @@ def test_optimize_project_builds_tests_and_compares(tmp_path):
     # clang -Oz objects linked as they are.
     assert rpn["compilerlm"] < rpn["clang_oz"]
     assert d["baselines"]["gcc_oz_lto_gc"] == {"built": True, "tests_passed": True}
-    # The project itself is left built, and its binary is the one measured.
+    # The project itself is left built, and its binary is the one measured; nothing of
+    # compilerlm's is written beside it.
     assert (root / "rpn").exists() and (root / "out.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj", "work"]
     assert d["test_runs"] >= 2  # the reference's and the final build's at least
 
 
@@ -108,29 +111,34 @@ def test_guilty_unit_found_by_bisection_and_put_back(tmp_path):
 
 
 class _FakeTrials(_Trials):
-    """Trials whose 'tests' fail when a guilty unit's list is in, or when both halves of a
-    pair that fails only together are: bisection's logic without builds."""
+    """Trials whose 'tests' fail when a guilty choice is in, or when both of a pair that
+    fails only together are: bisection's logic without builds."""
 
     def __init__(self, guilty, together=()):
         self.guilty, self.together, self.test_runs = set(guilty), set(together), 0
 
-    def passes(self, lists):
+    def passes(self, plan):
         self.test_runs += 1
-        return not (self.guilty & set(lists)) and not (
-            self.together and self.together <= set(lists))
+        keys = set(plan.items())
+        return not (self.guilty & keys) and not (self.together and self.together <= keys)
 
 
-def test_bisection_finds_the_guilty_units():
-    units = [f"u{i}" for i in range(16)]
-    lists = {u: ["default<O3>"] for u in units}
-    trials = _FakeTrials({"u3", "u12"})
-    assert find_guilty(units, lists, trials) == {"u3", "u12"}
-    assert trials.test_runs <= 2 * 2 * 4 + 1  # about 2 log2(n) runs per guilty unit
+def test_bisection_finds_the_guilty_choices():
+    plan = Plan({f"h{i}": ["default<O3>"] for i in range(14)},
+                {"bin/a": "default<Os>", "bin/b": "default<O2>"}, True)
+    keys = plan.items()
+    assert len(keys) == 16 and "b:bin/a" in keys and "u:h3" in keys
+    trials = _FakeTrials({"u:h3", "b:bin/b"})
+    assert find_guilty(keys, plan, trials) == {"u:h3", "b:bin/b"}
+    assert trials.test_runs <= 2 * 2 * 4 + 1  # about 2 log2(n) runs per guilty choice
+    kept, guilty = accepted_plan(plan, _FakeTrials({"u:h3", "b:bin/b"}))
+    assert guilty == {"u:h3", "b:bin/b"} and "h3" not in kept.lists
+    assert set(kept.pipelines) == {"bin/a"} and len(kept.lists) == 13
     trials = _FakeTrials(set())
-    assert find_guilty(units, lists, trials) == set() and trials.test_runs == 1
-    # Lists that fail only together: both halves pass alone, so the pair is guilty as a whole.
-    trials = _FakeTrials(set(), together={"u0", "u15"})
-    assert find_guilty(units, lists, trials) == set(units)
+    assert find_guilty(keys, plan, trials) == set() and trials.test_runs == 1
+    # Choices that fail only together: both halves pass alone, so the set is guilty whole.
+    trials = _FakeTrials(set(), together={keys[0], keys[-1]})
+    assert find_guilty(keys, plan, trials) == set(keys)
 
 
 def test_prebuilt_outputs(tmp_path):
@@ -140,3 +148,29 @@ def test_prebuilt_outputs(tmp_path):
     (tmp_path / "src" / "a.o").write_bytes(b"")
     (tmp_path / "prog").write_bytes(b"\x7fELF\x02\x01")
     assert prebuilt_outputs(tmp_path) == ["prog", "src/a.o"]
+
+
+def test_baseline_compilers_replace_the_optimisation_level():
+    from compilerlm.project.baselines import baseline_argv
+    compile_ = baseline_argv("gcc-oz-lto", "c", ["-O2", "-g", "-Wall", "-c", "a.c", "-o", "a.o"])
+    assert compile_[0].endswith("gcc") and "-O2" not in compile_
+    assert compile_[-4:] == ["-Oz", "-flto", "-ffunction-sections", "-fdata-sections"]
+    link = baseline_argv("gcc-oz-lto", "c", ["-O3", "a.o", "b.o", "-o", "prog", "-lm"])
+    assert "-Wl,--gc-sections" in link and "-O3" not in link and link.count("-Oz") == 1
+    clang = baseline_argv("clang-oz-lto", "c++", ["-Os", "a.o", "-o", "prog"])
+    assert "clang" in Path(clang[0]).name and any(a.startswith("--ld-path=") for a in clang)
+    assert baseline_argv("gcc-oz", "c", ["-E", "-O2", "a.c"])[1:] == ["-E", "-O2", "a.c"]
+    assert baseline_argv("gcc-oz", "c++", ["-Ofast", "-c", "a.cc"])[-1] == "-Oz"
+
+
+def test_whole_program_link_flags_name_each_outputs_pipeline(tmp_path, monkeypatch):
+    from compilerlm.flagtune.dropin import whole_program_link_flags
+    monkeypatch.chdir(tmp_path)
+    whole = {"default": "default<Oz>", "binaries": {"bin/tool": "sroa,default<Oz>"},
+             "save_temps": False}
+    flags = whole_program_link_flags(["a.o", "-o", "bin/tool"], whole, tmp_path)
+    assert "--lto-newpm-passes=sroa,default<Oz>" in flags and "-Wl,--gc-sections" in flags
+    flags = whole_program_link_flags(["-r", "a.o", "-oother.o"], whole, tmp_path)
+    assert "--lto-newpm-passes=default<Oz>" in flags and "-Wl,--gc-sections" not in flags
+    whole["save_temps"] = True
+    assert "-Wl,--save-temps" in whole_program_link_flags(["a.o"], whole, tmp_path)

@@ -3,7 +3,9 @@
 The table is what a model is trained from on a machine that has never seen the corpus, and
 what labelling resumes from on another machine: one row per (unit, configuration) with the
 unit's provenance and split, its feature vector, the -Oz size, the verified best list and
-its size, the search's smallest lists with their sizes and verdicts, and what the row cost.
+its size, the search's smallest lists with their sizes and verdicts, and what the row cost
+(CPU seconds of the labeller and its workers, the chunk's share; None when the chunk was
+mostly answered from the store by a resumed run).
 
     label_corpus(corpus_dir, table_path, config, engine, store, splits={"train"}, limit=100)
     rows = read_labels(table_path)
@@ -20,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from pathlib import Path
 
 from ..errors import InputError
@@ -35,6 +36,23 @@ from .store import AutotuneStore
 # ranker learns from more than the winner.
 CANDIDATES_KEPT = 8
 CHUNK = 16  # units tuned between two writes of the table
+
+
+def cpu_seconds(engine: Engine) -> float:
+    """CPU time so far of this process, its finished children (links, program runs) and the
+    engine's live local workers: the cost of labelling whatever else the machine runs (a Ray
+    pool's actors are not counted)."""
+    t = os.times()
+    total = t.user + t.system + t.children_user + t.children_system
+    pids = getattr(engine.pool, "worker_pids", None)
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids() if callable(pids) else []:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue  # a worker that has ended: its time is in children_* once reaped
+    return total
 
 
 def label_order(unit_hash: str) -> str:
@@ -135,7 +153,7 @@ def candidates_of(engine: Engine, result: SearchResult, n: int = CANDIDATES_KEPT
 
 
 def label_row(row: dict, unit: Unit, result: SearchResult, config: AutotuneConfig,
-              engine: Engine, core_seconds: float) -> dict:
+              engine: Engine, core_seconds: float | None) -> dict:
     from ..predictor.features import unit_features
     ev = result.evaluations
     return {
@@ -149,7 +167,8 @@ def label_row(row: dict, unit: Unit, result: SearchResult, config: AutotuneConfi
         "raw_best_binary_size": result.raw_best_binary_size,
         "candidates": candidates_of(engine, result),
         "evaluations_search": ev.search, "evaluations_minimize": ev.minimize,
-        "evaluations_baseline": ev.baseline, "core_seconds": round(core_seconds, 3),
+        "evaluations_baseline": ev.baseline,
+        "core_seconds": round(core_seconds, 3) if core_seconds is not None else None,
     }
 
 
@@ -168,15 +187,17 @@ def label_corpus(corpus_dir: Path, table: Path, config: AutotuneConfig, engine: 
     todo = select_units(corpus_dir, splits, done, max_instructions)
     if limit is not None:
         todo = todo[:limit]
-    workers = max(1, engine.config.workers)
     added = 0
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
-        began = time.monotonic()
+        began = cpu_seconds(engine)
+        computed, hits = engine.stats["evaluations"], engine.stats["cache_hits"]
         results = autotune([u for _, u in chunk], config, engine, store, progress=progress and (
             lambda done_, total, phase, start=start, n=len(chunk): progress(
                 start + min(done_, n), len(todo), phase)))
-        share = (time.monotonic() - began) * workers / len(chunk)
+        share = (cpu_seconds(engine) - began) / len(chunk)
+        if engine.stats["cache_hits"] - hits > engine.stats["evaluations"] - computed:
+            share = None  # mostly replayed from the store (a resumed run): cost unknown
         rows += [label_row(row, unit, result, config, engine, share)
                  for (row, unit), result in zip(chunk, results)]
         write_labels(table, rows)
@@ -190,7 +211,10 @@ def label_summary(rows: list[dict]) -> dict:
     measured = [r for r in rows if r["oz_binary_size"] and r["best_binary_size"]]
     evals = sum(r["evaluations_search"] + r["evaluations_minimize"] + r["evaluations_baseline"]
                 for r in rows)
-    core_s = sum(r["core_seconds"] for r in rows)
+    costed = [r for r in rows if r["core_seconds"] is not None]
+    core_s = sum(r["core_seconds"] for r in costed)
+    costed_evals = sum(r["evaluations_search"] + r["evaluations_minimize"]
+                       + r["evaluations_baseline"] for r in costed)
     gains = improvement([(r["best_binary_size"], r["oz_binary_size"]) for r in measured])
     by_split: dict[str, int] = {}
     for r in rows:
@@ -203,7 +227,7 @@ def label_summary(rows: list[dict]) -> dict:
         "improvement_geomean_pct": gains["improvement_geomean_pct"],
         "evaluations": evals,
         "evaluations_minimize": sum(r["evaluations_minimize"] for r in rows),
-        "core_hours": round(core_s / 3600, 3),
-        "evaluations_per_core_second": round(evals / core_s, 3) if core_s else None,
-        "core_hours_per_1000_units": round(core_s / 3.6 / len(rows), 3) if rows else None,
+        "core_hours": round(core_s / 3600, 3),  # of the rows whose cost was measured
+        "evaluations_per_core_second": round(costed_evals / core_s, 3) if core_s else None,
+        "core_hours_per_1000_units": round(core_s / 3.6 / len(costed), 3) if costed else None,
     }

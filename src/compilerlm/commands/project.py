@@ -58,11 +58,10 @@ def default_work_dir(spec) -> Path:
 
 
 def run_project(spec, work_dir, choose, as_json: bool, title: str, per_unit: bool) -> dict:
-    from ..project.optimize import WHOLE_PROGRAM_PIPELINE, optimize_project
+    from ..project.optimize import optimize_project
     work = work_dir or default_work_dir(spec)
     stderr.print(f"work folder: {work}", soft_wrap=True)
-    result = optimize_project(spec, work, choose,
-                              whole_program=None if per_unit else WHOLE_PROGRAM_PIPELINE,
+    result = optimize_project(spec, work, choose, whole_program=not per_unit,
                               log=lambda line: stderr.print(line, soft_wrap=True))
     if as_json:
         print_json(result)
@@ -87,7 +86,10 @@ def run_project(spec, work_dir, choose, as_json: bool, title: str, per_unit: boo
     if result.get("mode_note"):
         stdout.print(result["mode_note"])
     stdout.print(f"{result['lists_accepted']} of {len(result['units'])} units with a list "
-                 f"({result['units_guilty']} put back to -Oz by the tests), "
+                 f"and {result['pipelines_accepted']} of {len(result['binaries'])} programs "
+                 f"with a whole-program pipeline of their own "
+                 f"({result['units_guilty'] + result['binaries_guilty']} put back by the "
+                 f"tests), "
                  f"{result['test_runs']} test runs, {result['builds']} builds; tests "
                  f"{'PASSED' if result['tests_passed'] else 'FAILED'} on the final build in "
                  f"{spec.root} ({result['seconds']:.0f} s)")

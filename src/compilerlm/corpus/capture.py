@@ -22,6 +22,7 @@ the build ends, the spooled units go into the corpus (deduplicated by IR hash).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,14 @@ SHIM_NAMES = {"c": ["cc", "gcc", "clang", "gcc-12", f"{_TRIPLE}gcc", f"{_TRIPLE}
               "c++": ["c++", "g++", "clang++", "g++-12", f"{_TRIPLE}g++", f"{_TRIPLE}g++-12"],
               "ar": ["ar", f"{_TRIPLE}ar"]}
 _WRAPPERS = {"c": "compilerlm-cc", "c++": "compilerlm-c++", "ar": "compilerlm-ar"}
+# Probes a build compiles to learn about the compiler, not code of the project.
+_PROBE = re.compile(r"(^|/)(conftest\.(c|cc|cpp)|CMakeFiles/CMake(Tmp|Scratch)/|"
+                    r"CMakeFiles/[^/]*/CompilerId|TryCompile-|cmTC_)")
+
+
+def is_probe(source: str) -> bool:
+    """Whether a compiled file is a configure or CMake probe (conftest.c, try-compiles)."""
+    return bool(_PROBE.search(source))
 
 
 def _which_outside_shims(name: str, env=os.environ) -> str | None:

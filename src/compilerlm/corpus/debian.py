@@ -45,7 +45,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..store import append_json_line, read_json_lines
 from ..unit import Unit
-from .capture import binaries_of, link_records, spooled_records, spooled_units, wrapper_env
+from .capture import (binaries_of, is_probe, link_records, spooled_records, spooled_units,
+                      wrapper_env)
 from .corpus import build_corpus
 
 PACKAGES = "packages.jsonl"
@@ -56,9 +57,6 @@ BUILD_TIMEOUT_S = 3600  # one package's build; a larger one is a failure with th
 TEST_TIMEOUT_S = 120  # the whole-program benchmark wants suites that run in 2 minutes
 APT_TIMEOUT_S = 1800
 SPLITS = ("train", "validation", "test")
-# Probes a build compiles to learn about the compiler, not code of the package.
-_PROBE = re.compile(r"(^|/)(conftest\.(c|cc|cpp)|CMakeFiles/CMake(Tmp|Scratch)/|"
-                    r"CMakeFiles/[^/]*/CompilerId|TryCompile-|cmTC_)")
 
 
 @dataclass(frozen=True)
@@ -353,7 +351,7 @@ def package_units(records: list[dict], tree: Path) -> list[dict]:
     root = str(tree.resolve())
     for r in records:
         name = r["name"]
-        if _PROBE.search(name) or not str(Path(name).resolve()).startswith(root):
+        if is_probe(name) or not str(Path(name).resolve()).startswith(root):
             continue  # a configure probe, or a file outside the package (a tool's /tmp)
         if "-m32" in r.get("arguments", ()):
             continue  # a 32-bit flavour (zlib's lib32z): the corpus is x86-64 code

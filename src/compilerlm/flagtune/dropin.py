@@ -14,6 +14,13 @@ because of the optimiser.
 
     COMPILERLM_STORE=tune.sqlite make CC=compilerlm-cc
     COMPILERLM_DROPIN=off make CC=compilerlm-cc     # plain clang-17 (with -Oz)
+
+Inside `optimize/autotune PROJECT --build` (project/build.py) it follows the project's plan
+instead (`COMPILERLM_PROJECT_PLAN`): the list the plan names for the unit's IR hash, clang -Oz
+otherwise, each compile logged and each unit's IR kept for the tuner; in whole-program mode
+the objects are bitcode and links are lld LTO links with the plan's pipeline per output.
+A call that compiles and links at once (`cc a.c b.c -o prog`) is split, so that each source
+is a unit; configure probes (conftest.c) go to clang -Oz untouched.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..corpus.capture import sources_of
+from ..corpus.capture import is_probe, sources_of
 from ..corpus.compile import CompileCommand, _reduce_flags, compile_command_to_ir
 from ..toolchain.cache import default_cache_path
 from ..toolchain.locate import find_toolchain
@@ -61,7 +68,8 @@ def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
     plan = _plan()
     if plan and plan.get("whole_program") and "-c" not in argv and not {"-E", "-S", "-M",
                                                                           "-MM"} & set(argv):
-        extra += whole_program_link_flags(argv, plan["whole_program"])
+        extra += whole_program_link_flags(argv, plan["whole_program"],
+                                          Path(plan["root"]).resolve())
     return subprocess.run([_clang(language), *argv, *extra], check=False).returncode
 
 
@@ -195,15 +203,23 @@ def _planned_object(unit: Unit, passes, whole: bool):
     return data, passes, object_size(data).total
 
 
-def whole_program_link_flags(argv: list[str], pipeline: str) -> list[str]:
+def whole_program_link_flags(argv: list[str], whole: dict, root: Path) -> list[str]:
     """What a whole-program link adds: lld from the LLVM 17 wheel doing LTO (it internalises
-    every symbol the output does not export), the plan's pipeline on the merged module, and
-    dead sections collected (lld's LTO code generation puts each function and object in a
-    section of its own)."""
+    every symbol the output does not export), the plan's pipeline for this output on the
+    merged module, and dead sections collected (lld's LTO code generation puts each function
+    and object in a section of its own). With `save_temps`, lld also leaves the merged,
+    internalised module beside the output (OUTPUT.0.2.internalize.bc), for tuning."""
+    out = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "-o"),
+               next((a[2:] for a in argv if a.startswith("-o") and len(a) > 2), "a.out"))
+    path = (Path(os.getcwd()) / out).resolve()
+    rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    pipeline = whole.get("binaries", {}).get(rel) or whole["default"]
     lld = Path(sys.executable).parent / "ld.lld"
     flags = [f"--ld-path={lld}", "-flto", "-Xlinker", f"--lto-newpm-passes={pipeline}"]
     if "-r" not in argv:
         flags.append("-Wl,--gc-sections")
+    if whole.get("save_temps"):
+        flags.append("-Wl,--save-temps")
     return flags
 
 
@@ -280,9 +296,11 @@ def compile_main(language: str, argv: list[str]) -> int:
     """The drop-in compiler's main: returns the exit status, like a compiler."""
     sources = sources_of(argv)
     off = os.environ.get(SWITCH_ENV) == "off"
-    if not off and sources and "-c" not in argv and not {"-S", "-E"} & set(argv):
+    if not off and sources and "-c" not in argv and not {"-S", "-E"} & set(argv) \
+            and not any(is_probe(s) for s in sources):
         return split_compile_and_link(language, argv, sources)
-    if off or "-c" not in argv or len(sources) != 1:
+    if off or "-c" not in argv or len(sources) != 1 or is_probe(sources[0]):
+        # Configure probes too: they learn about the compiler, and a build runs hundreds.
         return passthrough(language, argv, oz="-c" in argv)
     source, cwd = sources[0], os.getcwd()
     try:

@@ -94,6 +94,19 @@ def _tail(path: Path) -> str:
         return ""
 
 
+def _wait(proc: subprocess.Popen, timeout: float) -> int | None:
+    """The exit status, or None when it ran out of time (its whole session killed)."""
+    from ..passlisteval.confine import _kill_group
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return None
+    except BaseException:  # Ctrl-C: nothing of the build is left running
+        _kill_group(proc)
+        raise
+
+
 class Workspace:
     """A work folder holding the project's pristine copy and its build trees."""
 
@@ -121,7 +134,7 @@ class Workspace:
         return tree
 
     def environment(self, tree: Path, *, lists: dict | None, baseline: str | None,
-                    whole_program: str | None = None) -> dict:
+                    whole_program: dict | None = None) -> dict:
         from ..corpus.capture import SHIM_DIR_ENV, _which_outside_shims
         from ..flagtune.dropin import PLAN_ENV
         from .baselines import BASELINE_ENV, BASELINES
@@ -138,20 +151,26 @@ class Workspace:
         if baseline:
             env[BASELINE_ENV] = baseline
         else:
-            plan = tree.parent / f"{tree.name}.plan.json"
+            plan = self._side_file(tree, "plan.json")
             plan.write_text(json.dumps({"lists": lists or {}, "root": str(tree),
                                         "log": str(self._log(tree)), "units": str(self.units),
                                         "whole_program": whole_program}))
             env[PLAN_ENV] = str(plan)
         return env
 
+    def _side_file(self, tree: Path, what: str) -> Path:
+        """A file about a build tree, kept in the work folder (never beside the project)."""
+        name = tree.name if tree.parent == self.work else "project"
+        return self.work / f"{name}.{what}"
+
     def _log(self, tree: Path) -> Path:
-        return tree.parent / f"{tree.name}.compiles.jsonl"
+        return self._side_file(tree, "compiles.jsonl")
 
     def build(self, name: str, *, lists: dict | None = None, baseline: str | None = None,
-              whole_program: str | None = None, tree: Path | None = None) -> Build:
-        """Build a fresh copy (or `tree`, in place) with a plan of lists (linked as one
-        program through `whole_program`'s pipeline when given) or a baseline."""
+              whole_program: dict | None = None, tree: Path | None = None) -> Build:
+        """Build a fresh copy (or `tree`, in place) with a plan of lists (each program
+        linked as one module when `whole_program` is given: optimize.Plan.whole) or a
+        baseline."""
         tree = tree if tree is not None else self.fresh_tree(name)
         log = self._log(tree)
         log.unlink(missing_ok=True)
@@ -161,13 +180,13 @@ class Workspace:
         began = time.monotonic()
         with out.open("wb") as f:
             try:
-                rc = subprocess.run(list(self.spec.build), cwd=tree, env=env, stdout=f,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    timeout=self.spec.timeout, check=False).returncode
+                # A session of its own: a timeout stops the whole build, make's children too.
+                proc = subprocess.Popen(list(self.spec.build), cwd=tree, env=env, stdout=f,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)
             except FileNotFoundError:
                 raise InputError(f"--build: {self.spec.build[0]}: no such command") from None
-            except subprocess.TimeoutExpired:
-                rc = None
+            rc = _wait(proc, self.spec.timeout)
         self.builds += 1
         return Build(tree=tree, returncode=rc, seconds=round(time.monotonic() - began, 2),
                      binaries=linked_binaries(tree, self.prebuilt),
@@ -175,15 +194,15 @@ class Workspace:
                      output_tail=_tail(out) if rc != 0 else "")
 
     def test(self, build: Build, *, lists: dict | None = None, baseline: str | None = None,
-             whole_program: str | None = None) -> TestRun:
+             whole_program: dict | None = None) -> TestRun:
         """Run the test command in a built tree, confined, with the build's environment (a
         `make check` that compiles test programs compiles them the same way)."""
         env = self.environment(build.tree, lists=lists, baseline=baseline,
                                whole_program=whole_program)
-        tmp = self.work / "tmp"  # the only writable place outside the tree (via TMPDIR)
+        tmp = self.work / "tmp"  # the run's own /tmp (bound there when confined)
         tmp.mkdir(exist_ok=True)
         env["TMPDIR"] = str(tmp)
-        out = self.work / f"{build.tree.name}.test.log"
+        out = self._side_file(build.tree, "test.log")
         began = time.monotonic()
         with out.open("wb") as f:
             try:
@@ -193,14 +212,24 @@ class Workspace:
                                         start_new_session=True, preexec_fn=preexec)
             except FileNotFoundError:
                 raise InputError(f"--test: {self.spec.test[0]}: no such command") from None
-            try:
-                rc = proc.wait(timeout=self.spec.timeout)
-            except subprocess.TimeoutExpired:
-                from ..passlisteval.confine import _kill_group
-                _kill_group(proc)
-                rc = None
+            rc = _wait(proc, self.spec.timeout)
         return TestRun(passed=rc == 0, returncode=rc,
                        seconds=round(time.monotonic() - began, 2), output_tail=_tail(out))
+
+    def _private_tmp(self) -> list[str]:
+        """A writable /tmp of the run's own (tmpfile() ignores TMPDIR), with what the real
+        /tmp holds visible read-only over it (a checkout or a virtual environment may live
+        there); the work folder and the tree are bound writable after it."""
+        tmp = self.work / "tmp"
+        tmp.mkdir(exist_ok=True)
+        binds = ["--bind", str(tmp), "/tmp"]
+        try:
+            entries = sorted(Path("/tmp").iterdir())
+        except OSError:
+            entries = []
+        for entry in entries:
+            binds += ["--ro-bind-try", str(entry), str(entry)]
+        return binds
 
     def _confined(self, argv: list[str], tree: Path):
         """argv confined, and the function that sets its limits where prlimit is missing."""
@@ -214,8 +243,8 @@ class Workspace:
         if bwrap is not None:
             cache = default_cache_path().parent
             cache.mkdir(parents=True, exist_ok=True)
-            argv = [bwrap, *_BWRAP_VIEW, "--bind", str(self.work), str(self.work),
-                    "--bind", str(cache), str(cache), "--bind", str(tree), str(tree),
-                    "--tmpfs", "/dev/shm", "--chdir", str(tree), "--unshare-all",
-                    "--die-with-parent", "--", *argv]
+            argv = [bwrap, *_BWRAP_VIEW, *self._private_tmp(),
+                    "--bind", str(self.work), str(self.work), "--bind", str(cache), str(cache),
+                    "--bind", str(tree), str(tree), "--tmpfs", "/dev/shm", "--chdir", str(tree),
+                    "--unshare-all", "--die-with-parent", "--", *argv]
         return _with_limits(argv, max(1, int(self.spec.timeout)))

@@ -55,8 +55,8 @@ def project_units(build: Build) -> list[Unit]:
     """The distinct units (by IR hash) a compilerlm build compiled, in build order."""
     seen, units = set(), []
     for c in build.compiles:
-        if c["hash"] in seen:
-            continue
+        if c["hash"] in seen or Path(c["name"]).is_absolute():
+            continue  # the same IR again, or a file outside the project (a tool's /tmp)
         seen.add(c["hash"])
         units.append(Unit(name=c["name"], ir=Path(c["ir"]).read_bytes(), source=c["name"]))
     return units
@@ -86,65 +86,112 @@ def _first_line(text: str) -> str:
     return lines[-1][:200] if lines else "(no output)"
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a compilerlm build of the project uses: a list per unit (by IR hash) and, in
+    whole-program mode, a pipeline per linked binary (by path in the tree; the others get
+    WHOLE_PROGRAM_PIPELINE). Items are keyed `u:HASH` and `b:PATH` for bisection."""
+
+    lists: dict[str, list[str]]
+    pipelines: dict[str, str]
+    whole_program: bool
+
+    def items(self) -> list[str]:
+        return sorted([f"u:{h}" for h in self.lists] + [f"b:{b}" for b in self.pipelines])
+
+    def only(self, keys) -> "Plan":
+        keys = set(keys)
+        return Plan({h: p for h, p in self.lists.items() if f"u:{h}" in keys},
+                    {b: p for b, p in self.pipelines.items() if f"b:{b}" in keys},
+                    self.whole_program)
+
+    def whole(self, save_temps: bool = False) -> dict | None:
+        """The plan's whole-program part, as the drop-in compiler reads it."""
+        if not self.whole_program:
+            return None
+        return {"default": WHOLE_PROGRAM_PIPELINE, "binaries": self.pipelines,
+                "save_temps": save_temps}
+
+    def build(self, ws: Workspace, name: str, tree: Path | None = None,
+              save_temps: bool = False) -> Build:
+        return ws.build(name, lists=self.lists, whole_program=self.whole(save_temps),
+                        tree=tree)
+
+    def test(self, ws: Workspace, build: Build):
+        return ws.test(build, lists=self.lists, whole_program=self.whole())
+
+
 class _Trials:
     """Candidate builds and their test runs, counted."""
 
-    def __init__(self, ws: Workspace, log, whole_program: str | None):
-        self.ws, self.log, self.whole_program = ws, log, whole_program
+    def __init__(self, ws: Workspace, log):
+        self.ws, self.log = ws, log
         self.test_runs = 0
 
-    def passes(self, lists: dict[str, list[str]]) -> bool:
-        build = self.ws.build("candidate", lists=lists, whole_program=self.whole_program)
+    def passes(self, plan: Plan) -> bool:
+        n = len(plan.items())
+        build = plan.build(self.ws, "candidate")
         if not build.ok:
-            self.log(f"candidate build with {len(lists)} lists failed: "
+            self.log(f"candidate build with {n} choices failed: "
                      f"{_first_line(build.output_tail)}")
             return False
         self.test_runs += 1
-        run = self.ws.test(build, lists=lists, whole_program=self.whole_program)
-        self.log(f"tests with {len(lists)} lists: {'pass' if run.passed else 'FAIL'} "
+        run = plan.test(self.ws, build)
+        self.log(f"tests with {n} choices: {'pass' if run.passed else 'FAIL'} "
                  f"({run.seconds:.1f} s)")
         return run.passed
 
 
-def find_guilty(hashes: list[str], lists: dict[str, list[str]], trials: _Trials) -> set[str]:
-    """The units whose lists make the tests fail, by bisection: a set that passes holds none;
-    a failing set is split in two. A failing set whose halves both pass alone (lists that fail
-    only together) is guilty as a whole."""
-    if not hashes or trials.passes({h: lists[h] for h in hashes}):
+def find_guilty(keys: list[str], plan: Plan, trials: _Trials) -> set[str]:
+    """The choices (unit lists, binary pipelines) that make the tests fail, by bisection: a
+    set that passes holds none; a failing set is split in two. A failing set whose halves
+    both pass alone (choices that fail only together) is guilty as a whole."""
+    if not keys or trials.passes(plan.only(keys)):
         return set()
-    if len(hashes) == 1:
-        return set(hashes)
-    mid = len(hashes) // 2
-    guilty = find_guilty(hashes[:mid], lists, trials) | find_guilty(hashes[mid:], lists,
-                                                                     trials)
-    return guilty or set(hashes)
+    if len(keys) == 1:
+        return set(keys)
+    mid = len(keys) // 2
+    guilty = find_guilty(keys[:mid], plan, trials) | find_guilty(keys[mid:], plan, trials)
+    return guilty or set(keys)
 
 
-def accepted_lists(lists: dict[str, list[str]], trials: _Trials
-                   ) -> tuple[dict[str, list[str]], set[str]]:
-    """The lists the tests accept together, and the guilty units: bisection, repeated while
-    the remaining lists still fail (lists that fail only in company), at most MAX_ROUNDS
-    times before every unit goes back to -Oz."""
+def accepted_plan(plan: Plan, trials: _Trials) -> tuple[Plan, set[str]]:
+    """The plan the tests accept, and the guilty choices: bisection, repeated while the
+    remaining choices still fail (choices that fail only in company), at most MAX_ROUNDS
+    times before every choice goes back to -Oz (default<Oz> for a binary)."""
     guilty: set[str] = set()
     for _ in range(MAX_ROUNDS):
-        if not lists:
+        keys = plan.items()
+        if not keys:
             break
-        new = find_guilty(sorted(lists), lists, trials)
+        new = find_guilty(keys, plan, trials)
         if not new:
             break
         guilty |= new
-        lists = {h: p for h, p in lists.items() if h not in new}
+        plan = plan.only(set(keys) - new)
     else:
-        guilty |= set(lists)
-        lists = {}
-    return lists, guilty
+        guilty |= set(plan.items())
+        plan = plan.only(())
+    return plan, guilty
+
+
+def merged_modules(build: Build) -> list[Unit]:
+    """Each linked binary's whole program as lld merged and internalised it (a build with
+    save_temps): the units a binary's pipeline is tuned on, named by the binary's path."""
+    units = []
+    for name in sorted(build.binaries):
+        path = build.tree / f"{name}.0.2.internalize.bc"
+        if path.exists():
+            units.append(Unit(name=name, ir=path.read_bytes(), source=name))
+    return units
 
 
 def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
-                     whole_program: str | None = WHOLE_PROGRAM_PIPELINE,
+                     whole_program: bool = True,
                      baselines: tuple[str, ...] = tuple(BASELINE_NAMES), log=print) -> dict:
-    """whole_program: the pipeline run on each linked program at link time (None: per-unit
-    objects, linked as they are)."""
+    """whole_program: link each program as one module, with a pipeline chosen for it
+    (False: per-unit objects, linked as they are)."""
+    from ..toolchain.passes import parse_pass_list
     began = time.monotonic()
     leftovers = prebuilt_outputs(spec.root)
     if leftovers:
@@ -168,27 +215,35 @@ def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
                          f"changed: {_first_line(ref_test.output_tail)}")
     log(f"{len(units)} units; choosing lists")
     choices = choose(units)
-    lists = {h: list(c.passes) for h, c in choices.items() if c.passes}
-    trials = _Trials(ws, log, whole_program)
+    plan = Plan({h: list(c.passes) for h, c in choices.items() if c.passes}, {},
+                whole_program)
+    trials = _Trials(ws, log)
     trials.test_runs = 1  # the reference's
-    mode_note = ""
+    mode_note, binary_choices = "", {}
     if whole_program:
-        if lists and trials.passes(lists):
-            guilty: set[str] = set()
-        elif trials.passes({}):  # the whole-program link itself keeps the tests passing
-            lists, guilty = accepted_lists(lists, trials)
-        else:
+        # The whole-program build with the units' lists, lld keeping each merged program:
+        # the modules each binary's pipeline is chosen on.
+        log("whole-program build (lld LTO), keeping each program's merged module")
+        probe = plan.build(ws, "whole-program", save_temps=True)
+        passed = probe.ok and plan.test(ws, probe).passed
+        trials.test_runs += probe.ok
+        if passed:
+            programs = merged_modules(probe)
+            log(f"{len(programs)} linked programs; choosing their pipelines")
+            binary_choices = choose(programs) if programs else {}
+            plan = Plan(plan.lists, {p.name: parse_pass_list(
+                list(binary_choices[p.hash].passes)).pipeline for p in programs
+                if binary_choices.get(p.hash) and binary_choices[p.hash].passes}, True)
+            binary_choices = {p.name: binary_choices.get(p.hash) for p in programs}
+        elif not trials.passes(plan.only(())):
             mode_note = ("the whole-program build (LTO link with lld) failed the build or "
                          "the tests even without lists: per-unit objects instead")
             log(mode_note)
-            whole_program = trials.whole_program = None
-            lists, guilty = accepted_lists(lists, trials)
-    else:
-        lists, guilty = accepted_lists(lists, trials)
-    log(f"final build in {spec.root} with {len(lists)} lists")
-    final = ws.build("final", lists=lists, whole_program=whole_program, tree=spec.root)
-    final_test = ws.test(final, lists=lists, whole_program=whole_program) if final.ok \
-        else None
+            plan = Plan(plan.lists, {}, False)
+    plan, guilty = accepted_plan(plan, trials)
+    log(f"final build in {spec.root} with {len(plan.items())} choices")
+    final = plan.build(ws, "final", tree=spec.root)
+    final_test = plan.test(ws, final) if final.ok else None
     trials.test_runs += final_test is not None
     compared = {}
     for name in baselines:
@@ -196,37 +251,42 @@ def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
         b = ws.build(name, baseline=name)
         t = ws.test(b, baseline=name) if b.ok else None
         compared[name] = (b, t)
-    result = _report(units, choices, lists, guilty, ref, final, final_test, compared, trials,
-                     ws, time.monotonic() - began)
-    result["mode"] = "whole-program" if whole_program else "per-unit"
-    result["whole_program_pipeline"] = whole_program
+    result = _report(units, choices, binary_choices, plan, guilty, ref, final, final_test,
+                     compared, trials, ws, time.monotonic() - began)
+    result["mode"] = "whole-program" if plan.whole_program else "per-unit"
     if mode_note:
         result["mode_note"] = mode_note
     return result
 
 
-def _report(units, choices, lists, guilty, ref, final, final_test, compared, trials, ws,
-            seconds) -> dict:
+def _verdict(chosen: bool, guilty: bool, choice: Choice | None) -> str:
+    if chosen:
+        return "accepted"
+    if guilty:
+        return "guilty: the tests failed with it"
+    return f"-Oz: {choice.note}" if choice and choice.note else "-Oz"
+
+
+def _report(units, choices, binary_choices, plan, guilty, ref, final, final_test, compared,
+            trials, ws, seconds) -> dict:
     from ..metrics import improvement
     ref_size = {c["hash"]: c["binary_size"] for c in ref.compiles}
     final_size = {c["hash"]: c["binary_size"] for c in final.compiles}
     unit_rows = []
     for u in units:
-        c = choices.get(u.hash)
-        if u.hash in lists:
-            verdict = "accepted"
-        elif u.hash in guilty:
-            verdict = "guilty: the tests failed with its list"
-        else:
-            verdict = f"-Oz: {c.note}" if c and c.note else "-Oz"
         unit_rows.append({
-            "name": u.name, "hash": u.hash, "passes": lists.get(u.hash),
+            "name": u.name, "hash": u.hash, "passes": plan.lists.get(u.hash),
             "binary_size": final_size.get(u.hash), "oz_binary_size": ref_size.get(u.hash),
-            "verdict": verdict})
+            "verdict": _verdict(u.hash in plan.lists, f"u:{u.hash}" in guilty,
+                                choices.get(u.hash))})
     binaries = []
     for name in sorted(set(ref.binaries) | set(final.binaries)):
         row = {"name": name, "compilerlm": final.binaries.get(name),
                "clang_oz": ref.binaries.get(name)}
+        if plan.whole_program:
+            row["pipeline"] = plan.pipelines.get(name, WHOLE_PROGRAM_PIPELINE)
+            row["pipeline_verdict"] = _verdict(name in plan.pipelines, f"b:{name}" in guilty,
+                                               binary_choices.get(name))
         for baseline, (b, _t) in compared.items():
             row[BASELINE_NAMES[baseline]] = b.binaries.get(name)
         binaries.append(row)
@@ -241,7 +301,9 @@ def _report(units, choices, lists, guilty, ref, final, final_test, compared, tri
     return {
         "project": str(ws.spec.root), "units": unit_rows, "binaries": binaries,
         "totals": totals,
-        "lists_accepted": len(lists), "units_guilty": len(guilty),
+        "lists_accepted": len(plan.lists), "pipelines_accepted": len(plan.pipelines),
+        "units_guilty": sum(k.startswith("u:") for k in guilty),
+        "binaries_guilty": sum(k.startswith("b:") for k in guilty),
         "test_runs": trials.test_runs, "builds": ws.builds,
         "tests_passed": bool(final.ok and final_test is not None and final_test.passed),
         "final_build_ok": final.ok,
