@@ -7,7 +7,7 @@ gcc -Oz, clang -Oz -flto and gcc -Oz -flto (both with --gc-sections), and compil
     .venv/bin/python benchmarks/projects.py --out /work/bench --table   # markdown table
 
 Each (package, configuration) is one record in OUT/results.jsonl, written when it is done; a
-rerun does only what is missing. Sources: OUT/PKG/*.dsc when there, else `--sources DIR`
+rerun does only what is missing or failed. Sources: OUT/PKG/*.dsc when there, else `--sources DIR`
 (e.g. a Debian corpus's .work folder, which holds each package's .dsc), else `apt-get
 source` at the manifest's version; build dependencies are installed with apt-get build-dep.
 Each configuration builds in a fresh unpacked tree; the baselines are built once per
@@ -126,10 +126,11 @@ def table(records: list[dict]) -> str:
     """docs/projects.md's table: per package, .text + .data of its binaries, in bytes for
     clang -Oz and as % smaller than it for the others; the geomean over packages."""
     by_pkg: dict[str, dict[str, dict]] = {}
-    errors = [r for r in records if "error" in r]
     for r in records:
         if "error" not in r:
             by_pkg.setdefault(r["package"], {})[r["config"]] = r
+    errors = [r for r in records if "error" in r and r["config"] not in by_pkg.get(
+        r["package"], {})]
     cols = [("gcc -Oz", "k2", "gcc_oz"), ("clang -Oz -flto gc", "k2", "clang_oz_lto_gc"),
             ("gcc -Oz -flto gc", "k2", "gcc_oz_lto_gc"), ("compilerlm K=2", "k2", "compilerlm"),
             ("K=5", "k5", "compilerlm"), ("autotune", "autotune", "compilerlm")]
@@ -189,7 +190,7 @@ def main(argv=None) -> int:
         raise SystemExit(f"error: unknown configuration {sorted(unknown)[0]} ({CONFIGS})")
     from compilerlm.corpus.debian import PackageSpec, install_build_deps
     args.out.mkdir(parents=True, exist_ok=True)
-    done = {(r["package"], r["config"]) for r in read_json_lines(results)}
+    done = {(r["package"], r["config"]) for r in read_json_lines(results) if "error" not in r}
     failed = 0
     for package in args.packages:
         todo = [c for c in configs if (package, c) not in done]

@@ -123,3 +123,17 @@ def test_compile_and_link_in_one_call_gives_each_source_its_choice(project):
                        capture_output=True, text=True, timeout=600,
                        env={**os.environ, "COMPILERLM_DROPIN_LOG": "1"})
     assert r.returncode == 0 and "compilerlm-cc:" not in r.stderr, r.stderr
+
+
+def test_cxx_programs_use_the_systems_cxx_runtime(tmp_path):
+    """A C++ program built by the drop-in links libstdc++ and libgcc like g++'s, and runs
+    (the wheel's clang++ alone would link its own libc++, which the loader cannot find)."""
+    (tmp_path / "t.cc").write_text('#include <iostream>\n#include <string>\n'
+                                   'int main() { std::string s = "hi"; '
+                                   'std::cout << s << std::endl; }\n')
+    cxx = str(Path(sys.executable).parent / "compilerlm-c++")
+    r = subprocess.run([cxx, "-O2", "t.cc", "-o", "t"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    run = subprocess.run(["./t"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout == "hi\n", run.stderr

@@ -131,14 +131,18 @@ def test_bisection_finds_the_guilty_choices():
     trials = _FakeTrials({"u:h3", "b:bin/b"})
     assert find_guilty(keys, plan, trials) == {"u:h3", "b:bin/b"}
     assert trials.test_runs <= 2 * 2 * 4 + 1  # about 2 log2(n) runs per guilty choice
+    trials = _FakeTrials(set(keys))  # everything guilty: one run per choice and per split
+    assert find_guilty(keys, plan, trials) == set(keys) and trials.test_runs == 31
     kept, guilty = accepted_plan(plan, _FakeTrials({"u:h3", "b:bin/b"}))
     assert guilty == {"u:h3", "b:bin/b"} and "h3" not in kept.lists
     assert set(kept.pipelines) == {"bin/a"} and len(kept.lists) == 13
     trials = _FakeTrials(set())
     assert find_guilty(keys, plan, trials) == set() and trials.test_runs == 1
-    # Choices that fail only together: both halves pass alone, so the set is guilty whole.
+    # Choices that fail only together: one of them is put back, the other kept.
     trials = _FakeTrials(set(), together={keys[0], keys[-1]})
-    assert find_guilty(keys, plan, trials) == set(keys)
+    assert find_guilty(keys, plan, trials) == {keys[-1]}
+    kept, guilty = accepted_plan(plan, _FakeTrials({"u:h3"}, together={keys[0], keys[-1]}))
+    assert guilty == {"u:h3", keys[-1]} and len(kept.items()) == 14
 
 
 def test_prebuilt_outputs(tmp_path):

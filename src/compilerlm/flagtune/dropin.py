@@ -61,6 +61,25 @@ def _output(argv: list[str], source: str) -> str:
     return Path(source).with_suffix(".o").name
 
 
+_CXX_SUFFIXES = {".cc", ".cpp", ".cxx", ".c++", ".C", ".cp"}
+_NOT_LINKING = {"-c", "-S", "-E", "-M", "-MM"}
+
+
+def with_system_cxx(language: str, argv: list[str]) -> list[str]:
+    """C++ built the way the system's g++ builds it: libstdc++'s headers and library, libgcc's
+    runtime and unwinder. The LLVM wheel's clang++ defaults to its own libc++, libunwind and
+    compiler-rt, which are not on the loader's path: its programs would not run, and would
+    not be the programs a gcc build makes."""
+    if any(a.startswith("-stdlib=") for a in argv):
+        return argv
+    if language != "c++" and not any(Path(s).suffix in _CXX_SUFFIXES for s in sources_of(argv)):
+        return argv
+    flags = ["-stdlib=libstdc++"]
+    if not _NOT_LINKING & set(argv):
+        flags += ["-rtlib=libgcc", "-unwindlib=libgcc"]
+    return [*argv, *flags]
+
+
 def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
     """clang-17 with the call's arguments (and -Oz last, for compiles it falls back on). In
     a whole-program project build, a link is an LTO link with the plan's pipeline."""
@@ -230,7 +249,7 @@ def _plan() -> dict | None:
 
 
 # Flags that only linking reads: left out when a compile-and-link call is split in two.
-_LINK_ONLY_PREFIXES = ("-l", "-L", "-Wl,", "-fuse-ld=")
+_LINK_ONLY_PREFIXES = ("-l", "-L", "-Wl,", "-fuse-ld=", "-rtlib=", "-unwindlib=")
 _LINK_ONLY = {"-static", "-shared", "-rdynamic", "-pie", "-no-pie", "-nostdlib",
               "-nostartfiles", "-s"}
 
@@ -294,6 +313,7 @@ def write_depfile(language: str, argv: list[str], out: str) -> int:
 
 def compile_main(language: str, argv: list[str]) -> int:
     """The drop-in compiler's main: returns the exit status, like a compiler."""
+    argv = with_system_cxx(language, argv)
     sources = sources_of(argv)
     off = os.environ.get(SWITCH_ENV) == "off"
     if not off and sources and "-c" not in argv and not {"-S", "-E"} & set(argv) \

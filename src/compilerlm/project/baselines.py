@@ -68,6 +68,9 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
         extra += [f for f in spec["link"] if f not in extra]
         if spec["c"] == "clang":
             extra.append(f"--ld-path={Path(sys.executable).parent / 'ld.lld'}")
+    if spec["c"] == "clang":
+        from ..flagtune.dropin import with_system_cxx
+        kept = with_system_cxx(language, kept)
     return [tool, *kept, *extra]
 
 

@@ -142,17 +142,21 @@ class _Trials:
         return run.passed
 
 
-def find_guilty(keys: list[str], plan: Plan, trials: _Trials) -> set[str]:
-    """The choices (unit lists, binary pipelines) that make the tests fail, by bisection: a
-    set that passes holds none; a failing set is split in two. A failing set whose halves
-    both pass alone (choices that fail only together) is guilty as a whole."""
-    if not keys or trials.passes(plan.only(keys)):
+def find_guilty(keys: list[str], plan: Plan, trials: _Trials,
+                context: tuple[str, ...] = ()) -> set[str]:
+    """The choices (unit lists, binary pipelines) among `keys` that make the tests fail when
+    added to `context` (choices that pass together), by bisection: a set that passes holds
+    none; a failing set is split in two, and the second half is searched in the company of
+    the first half's innocent choices, so that two choices that fail only together cost one
+    of them, not both halves."""
+    if not keys or trials.passes(plan.only([*context, *keys])):
         return set()
     if len(keys) == 1:
         return set(keys)
     mid = len(keys) // 2
-    guilty = find_guilty(keys[:mid], plan, trials) | find_guilty(keys[mid:], plan, trials)
-    return guilty or set(keys)
+    first = find_guilty(keys[:mid], plan, trials, context)
+    innocent = tuple(k for k in keys[:mid] if k not in first)
+    return first | find_guilty(keys[mid:], plan, trials, context + innocent)
 
 
 def accepted_plan(plan: Plan, trials: _Trials) -> tuple[Plan, set[str]]:
