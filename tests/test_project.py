@@ -178,3 +178,31 @@ def test_whole_program_link_flags_name_each_outputs_pipeline(tmp_path, monkeypat
     assert "--lto-newpm-passes=default<Oz>" in flags and "-Wl,--gc-sections" not in flags
     whole["save_temps"] = True
     assert "-Wl,--save-temps" in whole_program_link_flags(["a.o"], whole, tmp_path)
+
+
+def test_a_real_tool_that_calls_ar_by_name_does_not_loop(tmp_path):
+    """gcc-ar (the gcc LTO baseline's archiver) runs `ar` by name: the shims must be off its
+    PATH, or the shim calls gcc-ar calls the shim... (it forked 3,000 processes once)."""
+    import os
+    import subprocess
+
+    from compilerlm.corpus.capture import make_shims
+    shims = make_shims(tmp_path / "shims")
+    tool = tmp_path / "my-ar"
+    tool.write_text('#!/bin/sh\nexec ar "$@"\n')
+    tool.chmod(0o755)
+    (tmp_path / "a.txt").write_text("x\n")
+    env = {**os.environ, "PATH": f"{shims}:{os.environ['PATH']}",
+           "COMPILERLM_SHIM_DIR": str(shims), "COMPILERLM_REAL_AR": str(tool)}
+    r = subprocess.run([str(shims / "ar"), "rc", "lib.a", "a.txt"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "lib.a").read_bytes().startswith(b"!<arch>")
+    # A tool that finds the shims anyway stops at a fixed depth, with one line, not a storm.
+    loop = tmp_path / "loop-ar"
+    loop.write_text(f'#!/bin/sh\nexec {shims}/ar "$@"\n')
+    loop.chmod(0o755)
+    r = subprocess.run([str(shims / "ar"), "rc", "lib2.a", "a.txt"], cwd=tmp_path,
+                       env={**env, "COMPILERLM_REAL_AR": str(loop)}, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode != 0 and "called each other" in r.stderr

@@ -33,6 +33,8 @@ from ..unit import SOURCE_SUFFIXES, Unit
 
 SPOOL_ENV = "COMPILERLM_CAPTURE_DIR"
 SHIM_DIR_ENV = "COMPILERLM_SHIM_DIR"
+DEPTH_ENV = "COMPILERLM_WRAPPER_DEPTH"  # real tools run under wrappers, nested
+MAX_DEPTH = 8
 RECORDS = "records.jsonl"
 LINKS = "links.jsonl"
 ERRORS = "errors.jsonl"
@@ -57,10 +59,7 @@ def is_probe(source: str) -> bool:
 
 def _which_outside_shims(name: str, env=os.environ) -> str | None:
     """`name` on PATH, skipping the shim folder (which would call the wrapper again)."""
-    shims = env.get(SHIM_DIR_ENV)
-    path = os.pathsep.join(d for d in env.get("PATH", os.defpath).split(os.pathsep)
-                           if d and (not shims or Path(d).resolve() != Path(shims).resolve()))
-    return shutil.which(name, path=path)
+    return shutil.which(name, path=without_shims(env).get("PATH", os.defpath))
 
 
 def real_compiler(language: str, env=os.environ) -> str:
@@ -155,10 +154,36 @@ def record_archive(argv: list[str], spool: Path, cwd: str) -> None:
                                              "directory": cwd, "archive": True})
 
 
+def without_shims(env=os.environ) -> dict:
+    """The environment for a real tool: the shim folder off PATH. Tools that call others by
+    name (gcc-ar runs `ar`, gcc runs `as`) would otherwise call the shim, which calls the
+    tool again, without end."""
+    env = dict(env)
+    env[DEPTH_ENV] = str(int(env.get(DEPTH_ENV) or 0) + 1)
+    shims = env.get(SHIM_DIR_ENV)
+    path = env.get("PATH", os.defpath)
+    env["PATH"] = os.pathsep.join(d for d in path.split(os.pathsep) if d and (
+        not shims or Path(d).resolve() != Path(shims).resolve()))
+    return env
+
+
+def looping() -> bool:
+    """Whether wrappers have called each other past any sane depth (a tool that finds the
+    shims another way): said once on stderr, so that the build fails instead of forking
+    without end."""
+    if int(os.environ.get(DEPTH_ENV) or 0) < MAX_DEPTH:
+        return False
+    print(f"compilerlm: the compiler wrappers called each other {MAX_DEPTH} times deep: a "
+          f"tool finds the shims in {os.environ.get(SHIM_DIR_ENV)} by name", file=sys.stderr)
+    return True
+
+
 def wrapper_main(language: str) -> int:
+    if looping():
+        return 1
     argv = sys.argv[1:]
     real = real_compiler(language)
-    rc = subprocess.run([real, *argv]).returncode
+    rc = subprocess.run([real, *argv], env=without_shims(), check=False).returncode
     spool = os.environ.get(SPOOL_ENV)
     if rc == 0 and spool:
         try:

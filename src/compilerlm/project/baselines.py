@@ -75,6 +75,9 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
 
 
 def baseline_main(language: str) -> int:
+    from ..corpus.capture import looping
+    if looping():
+        return 1
     baseline = os.environ[BASELINE_ENV]
     if baseline not in BASELINES:
         print(f"compilerlm: unknown baseline {baseline!r} in {BASELINE_ENV}", file=sys.stderr)
@@ -83,4 +86,5 @@ def baseline_main(language: str) -> int:
     if shutil.which(argv[0]) is None:
         print(f"compilerlm: {argv[0]}: not found", file=sys.stderr)
         return 127
-    return subprocess.run(argv, check=False).returncode
+    from ..corpus.capture import without_shims
+    return subprocess.run(argv, env=without_shims(), check=False).returncode
