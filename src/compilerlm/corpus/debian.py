@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..processes import run_session
 from ..store import append_json_line, read_json_lines
 from ..unit import Unit
 from .capture import (binaries_of, is_probe, link_records, spooled_records, spooled_units,
@@ -315,13 +316,9 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path) -> tuple[int, floa
     # has it: indep builds are documentation, or cross builds (gzip's win32 flavour).
     target = "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
     with open(log, "w") as out:
-        try:
-            rc = subprocess.run(["debian/rules", target], cwd=tree, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                timeout=BUILD_TIMEOUT_S).returncode
-        except subprocess.TimeoutExpired:
-            rc = -1
-    return rc, time.perf_counter() - start
+        rc = run_session(["debian/rules", target], BUILD_TIMEOUT_S, cwd=tree, env=env,
+                         stdout=out, stderr=subprocess.STDOUT)
+    return (-1 if rc is None else rc), time.perf_counter() - start
 
 
 def run_tests(tree: Path, command: list[str], spool: Path, log: Path) -> tuple[str, float]:
@@ -331,17 +328,11 @@ def run_tests(tree: Path, command: list[str], spool: Path, log: Path) -> tuple[s
     start = time.perf_counter()
     with open(log, "w") as out:
         try:
-            proc = subprocess.Popen(command, cwd=tree, env=env, stdout=out,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
-            rc = proc.wait(timeout=TEST_TIMEOUT_S)
-            status = "passed" if rc == 0 else "failed"
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
-            status = "timeout"
+            rc = run_session(command, TEST_TIMEOUT_S, cwd=tree, env=env, stdout=out,
+                             stderr=subprocess.STDOUT)
         except OSError:
-            status = "failed"
+            rc = 127
+    status = "timeout" if rc is None else "passed" if rc == 0 else "failed"
     return status, time.perf_counter() - start
 
 

@@ -24,7 +24,6 @@ result (`RunResult.limit` names it), never an exception.
 from __future__ import annotations
 
 import functools
-import os
 import resource
 import shutil
 import signal
@@ -32,6 +31,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..processes import kill_group
 
 MAX_OUTPUT = 1 << 20  # stdout bytes kept for comparison
 ADDRESS_SPACE = 4 << 30  # bytes; the test programs need a few MiB, a leak stops here
@@ -177,17 +178,9 @@ class Confinement:
                 if bubblewrap() and code > 128 and (code - 128) in _FATAL_SIGNALS:
                     code = -(code - 128)
             except subprocess.TimeoutExpired:
-                _kill_group(proc)
+                kill_group(proc)
                 code, timed_out = None, True
         with open(out_path, "rb") as f:
             stdout = f.read(MAX_OUTPUT)
         tail = err_path.read_bytes()[-4096:].decode(errors="replace").strip().splitlines()
         return RunResult(code, stdout, tail[-1][:300] if tail else "", timed_out=timed_out)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.wait()

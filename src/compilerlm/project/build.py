@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..processes import wait_session
 from ..store import read_json_lines
 from ..toolchain.elf import ELFError, object_size
 
@@ -92,19 +93,6 @@ def _tail(path: Path) -> str:
         return path.read_bytes()[-LOG_TAIL:].decode(errors="replace")
     except OSError:
         return ""
-
-
-def _wait(proc: subprocess.Popen, timeout: float) -> int | None:
-    """The exit status, or None when it ran out of time (its whole session killed)."""
-    from ..passlisteval.confine import _kill_group
-    try:
-        return proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        return None
-    except BaseException:  # Ctrl-C: nothing of the build is left running
-        _kill_group(proc)
-        raise
 
 
 class Workspace:
@@ -186,7 +174,7 @@ class Workspace:
                                         start_new_session=True)
             except FileNotFoundError:
                 raise InputError(f"--build: {self.spec.build[0]}: no such command") from None
-            rc = _wait(proc, self.spec.timeout)
+            rc = wait_session(proc, self.spec.timeout)
         self.builds += 1
         return Build(tree=tree, returncode=rc, seconds=round(time.monotonic() - began, 2),
                      binaries=linked_binaries(tree, self.prebuilt),
@@ -212,7 +200,7 @@ class Workspace:
                                         start_new_session=True, preexec_fn=preexec)
             except FileNotFoundError:
                 raise InputError(f"--test: {self.spec.test[0]}: no such command") from None
-            rc = _wait(proc, self.spec.timeout)
+            rc = wait_session(proc, self.spec.timeout)
         return TestRun(passed=rc == 0, returncode=rc,
                        seconds=round(time.monotonic() - began, 2), output_tail=_tail(out))
 
