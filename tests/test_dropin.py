@@ -137,3 +137,16 @@ def test_cxx_programs_use_the_systems_cxx_runtime(tmp_path):
     assert r.returncode == 0, r.stderr
     run = subprocess.run(["./t"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stdout == "hi\n", run.stderr
+
+
+def test_a_link_lld_refuses_is_done_by_gnu_ld(tmp_path):
+    """The wheel's clang links with lld, which refuses some GNU ld options that real
+    projects pass (jansson's -Wl,--default-symver): the drop-in links again with GNU ld."""
+    (tmp_path / "f.c").write_text("int f(void) { return 1; }\n")
+    r = subprocess.run([CC, "-c", "-fPIC", "f.c", "-o", "f.o"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([CC, "-shared", "f.o", "-Wl,--default-symver", "-o", "libf.so"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and "linking again with GNU ld" in r.stderr, r.stderr
+    assert (tmp_path / "libf.so").read_bytes()[:4] == b"\x7fELF"

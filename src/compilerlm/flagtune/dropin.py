@@ -85,11 +85,19 @@ def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
     a whole-program project build, a link is an LTO link with the plan's pipeline."""
     extra = ["-Oz"] if oz else []
     plan = _plan()
-    if plan and plan.get("whole_program") and "-c" not in argv and not {"-E", "-S", "-M",
-                                                                          "-MM"} & set(argv):
+    linking = "-c" not in argv and not {"-E", "-S", "-M", "-MM"} & set(argv)
+    whole = linking and plan and plan.get("whole_program")
+    if whole:
         extra += whole_program_link_flags(argv, plan["whole_program"],
                                           Path(plan["root"]).resolve())
-    return subprocess.run([_clang(language), *argv, *extra], check=False).returncode
+    rc = subprocess.run([_clang(language), *argv, *extra], check=False).returncode
+    if rc != 0 and linking and not whole and not any(a.startswith("-fuse-ld") for a in argv):
+        # The wheel's clang links with lld, which refuses some GNU ld options
+        # (--default-symver): the system's GNU ld then, as gcc would have used.
+        print("compilerlm-cc: linking again with GNU ld", file=sys.stderr)
+        rc = subprocess.run([_clang(language), *argv, *extra, "-fuse-ld=bfd"],
+                            check=False).returncode
+    return rc
 
 
 def _store() -> Path:
