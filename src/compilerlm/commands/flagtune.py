@@ -79,9 +79,11 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
 
     Project mode (INPUT is a project's folder, --build CMD --test CMD): the project is built
     with its own command and compilerlm as its compiler, each unit gets the model's list,
-    the tests decide (failing units found by bisection go back to -Oz), and the project is
-    left built with the accepted lists; its binaries are compared with clang -Oz, gcc -Oz
-    and gcc -Oz -flto -Wl,--gc-sections builds of the same project."""
+    each linked program is one module (an lld LTO link, internalised, with a pipeline of
+    its own; --per-unit: objects linked as they are), the tests decide (failing choices
+    found by bisection go back to -Oz), and the project is left built with the accepted
+    ones; its binaries are compared with clang -Oz, gcc -Oz, clang -Oz -flto and gcc -Oz
+    -flto (both with --gc-sections) builds of the same project (docs/projects.md)."""
     spec = project_spec(input_path, build_cmd, test_cmd, step_timeout)
     if spec is not None:
         from ..flagtune.models import resolve_model

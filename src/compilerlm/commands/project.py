@@ -13,7 +13,7 @@ from .common import fmt, print_json, stderr, stdout
 
 
 def project_options(f):
-    """--build, --test, --work, --step-timeout: the project mode's options."""
+    """--build, --test, --work, --step-timeout, --per-unit: the project mode's options."""
     f = click.option("--per-unit", is_flag=True,
                      help="Project mode: link the units' objects as they are, without the "
                           "whole-program (LTO) link (for projects that ship static "
