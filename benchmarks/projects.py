@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import shutil
 import subprocess
 import sys
@@ -75,11 +74,8 @@ def fresh_tree(dsc: Path, where: Path) -> Path:
 
 def build_command(tree: Path) -> tuple[str, ...]:
     """`debian/rules build-arch` (the architecture-dependent part) without its tests."""
-    rules = tree / "debian" / "rules"
-    text = rules.read_text(errors="replace")
-    rules.chmod(rules.stat().st_mode | 0o111)
-    target = "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
-    return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "debian/rules", target)
+    from compilerlm.corpus.debian import rules_target
+    return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "debian/rules", rules_target(tree))
 
 
 def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> dict:

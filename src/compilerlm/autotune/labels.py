@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
+from ..corpus.corpus import load_row
 from ..errors import InputError
 from ..toolchain.engine import Engine
 from ..unit import Unit
@@ -105,9 +107,9 @@ def _schema():
 
 
 def select_units(corpus_dir: Path, splits: set[str] | None, done: set[str],
-                 max_instructions: int | None = None) -> list[tuple[dict, Unit]]:
-    """The corpus's units still to label, in label order: (index row, unit)."""
-    from ..corpus.corpus import read_index, unit_file
+                 max_instructions: int | None = None) -> list[dict]:
+    """The index rows of the corpus's units still to label, in label order."""
+    from ..corpus.corpus import read_index
     rows = []
     for row in read_index(corpus_dir):
         if splits and row.get("split") not in splits:
@@ -117,16 +119,7 @@ def select_units(corpus_dir: Path, splits: set[str] | None, done: set[str],
         if max_instructions and row["ir_instructions"] > max_instructions:
             continue
         rows.append(row)
-    rows.sort(key=lambda r: label_order(r["hash"]))
-    out = []
-    for row in rows:
-        try:
-            ir = unit_file(corpus_dir, row).read_bytes()
-        except OSError as e:
-            raise InputError(f"{corpus_dir}: cannot read {row['file']}: {e.strerror}") from e
-        out.append((row, Unit(name=row["name"], ir=ir, source=row.get("source"),
-                              split=row.get("split"))))
-    return out
+    return sorted(rows, key=lambda r: label_order(r["hash"]))
 
 
 def candidates_of(engine: Engine, result: SearchResult, n: int = CANDIDATES_KEPT):
@@ -189,7 +182,8 @@ def label_corpus(corpus_dir: Path, table: Path, config: AutotuneConfig, engine: 
         todo = todo[:limit]
     added = 0
     for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
+        # IR is read a chunk at a time: a corpus of thousands of units is not held in memory.
+        chunk = [(row, load_row(corpus_dir, row)) for row in todo[start:start + CHUNK]]
         began = cpu_seconds(engine)
         computed, hits = engine.stats["evaluations"], engine.stats["cache_hits"]
         results = autotune([u for _, u in chunk], config, engine, store, progress=progress and (
@@ -208,24 +202,21 @@ def label_corpus(corpus_dir: Path, table: Path, config: AutotuneConfig, engine: 
 def label_summary(rows: list[dict]) -> dict:
     """What the labels say and what they cost."""
     from ..metrics import improvement
+    def evaluations(r) -> int:
+        return r["evaluations_search"] + r["evaluations_minimize"] + r["evaluations_baseline"]
+
     measured = [r for r in rows if r["oz_binary_size"] and r["best_binary_size"]]
-    evals = sum(r["evaluations_search"] + r["evaluations_minimize"] + r["evaluations_baseline"]
-                for r in rows)
     costed = [r for r in rows if r["core_seconds"] is not None]
     core_s = sum(r["core_seconds"] for r in costed)
-    costed_evals = sum(r["evaluations_search"] + r["evaluations_minimize"]
-                       + r["evaluations_baseline"] for r in costed)
+    costed_evals = sum(evaluations(r) for r in costed)
     gains = improvement([(r["best_binary_size"], r["oz_binary_size"]) for r in measured])
-    by_split: dict[str, int] = {}
-    for r in rows:
-        by_split[r["split"]] = by_split.get(r["split"], 0) + 1
     return {
-        "units": len(rows), "by_split": by_split,
+        "units": len(rows), "by_split": dict(Counter(r["split"] for r in rows)),
         "packages": len({r["package"] for r in rows}),
         "validated": sum(r["validated"] for r in rows),
         "improvement_total_pct": gains["improvement_total_pct"],
         "improvement_geomean_pct": gains["improvement_geomean_pct"],
-        "evaluations": evals,
+        "evaluations": sum(evaluations(r) for r in rows),
         "evaluations_minimize": sum(r["evaluations_minimize"] for r in rows),
         "core_hours": round(core_s / 3600, 3),  # of the rows whose cost was measured
         "evaluations_per_core_second": round(costed_evals / core_s, 3) if core_s else None,

@@ -52,6 +52,13 @@ MIGRATIONS = [
 ]
 
 
+def default_store_path() -> Path:
+    """The store commands use without --db (and the drop-in compiler reads): beside the
+    result cache."""
+    from ..toolchain.cache import default_cache_path
+    return default_cache_path().parent / "autotune.sqlite"
+
+
 class AutotuneStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)

@@ -83,8 +83,8 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
         raise CommandFailed("with --build, give one INPUT: the project's folder")
     spec = project_spec(inputs[0], build_cmd, test_cmd, step_timeout)
     if db is None:
-        from ..toolchain.cache import default_cache_path
-        db = default_cache_path().parent / "autotune.sqlite"
+        from ..autotune.store import default_store_path
+        db = default_store_path()
         stderr.print(f"store: {db}", soft_wrap=True)
     store = AutotuneStore(db)
     if spec is not None:

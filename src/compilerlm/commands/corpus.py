@@ -197,8 +197,8 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
                                  f"test)", param_hint="--split")
     config = AutotuneConfig(budget=budget, seed=seed)
     if db is None:
-        from ..toolchain.cache import default_cache_path
-        db = default_cache_path().parent / "autotune.sqlite"
+        from ..autotune.store import default_store_path
+        db = default_store_path()
         stderr.print(f"store: {db}", soft_wrap=True)
     store = AutotuneStore(db)
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:

@@ -39,8 +39,8 @@ RECORDS = "records.jsonl"
 LINKS = "links.jsonl"
 ERRORS = "errors.jsonl"
 # Calls that compile nothing to an object: preprocessing, dependency scans, version probes.
-_NO_COMPILE = {"-E", "-M", "-MM", "--version", "-v", "-###", "-dumpversion", "-dumpmachine",
-               "-print-search-dirs", "-print-prog-name", "-fsyntax-only"}
+NO_COMPILE = {"-E", "-M", "-MM", "--version", "-v", "-###", "-dumpversion", "-dumpmachine",
+               "-print-search-dirs", "-print-prog-name", "-print-file-name", "-fsyntax-only"}
 # The names builds call compilers by, each a shim for the C or the C++ wrapper.
 _TRIPLE = "x86_64-linux-gnu-"
 SHIM_NAMES = {"c": ["cc", "gcc", "clang", "gcc-12", f"{_TRIPLE}gcc", f"{_TRIPLE}gcc-12"],
@@ -78,7 +78,7 @@ def real_compiler(language: str, env=os.environ) -> str:
 
 def sources_of(argv: list[str]) -> list[str]:
     """The C/C++ source files a compiler call compiles (none for probes and -E)."""
-    if any(a in _NO_COMPILE for a in argv):
+    if any(a in NO_COMPILE for a in argv):
         return []
     out, skip = [], False
     for a in argv:
@@ -93,7 +93,7 @@ def sources_of(argv: list[str]) -> list[str]:
     return out
 
 
-def _output_of(argv: list[str], default: str | None) -> str | None:
+def output_of(argv: list[str], default: str | None) -> str | None:
     for i, a in enumerate(argv):
         if a == "-o" and i + 1 < len(argv):
             return argv[i + 1]
@@ -120,7 +120,7 @@ def record_sources(argv: list[str], spool: Path, cwd: str) -> int:
             unit = compile_command_to_ir(cmd)
             name = f"{unit.hash.replace(':', '-')}.bc"
             (spool / name).write_bytes(unit.ir)
-            obj = _output_of(argv, Path(src).with_suffix(".o").name) if len(sources) == 1 \
+            obj = output_of(argv, Path(src).with_suffix(".o").name) if len(sources) == 1 \
                 else Path(src).with_suffix(".o").name
             append_json_line(spool / RECORDS, {
                 "file": name, "name": str(path), "hash": unit.hash, "directory": cwd,
@@ -135,12 +135,12 @@ def record_sources(argv: list[str], spool: Path, cwd: str) -> int:
 def record_link(argv: list[str], spool: Path, cwd: str) -> None:
     """A call that links objects (no -c/-S/-E): its output and the objects and archives it
     took, so units can be traced to binaries."""
-    if any(a in ("-c", "-S", "-E") or a in _NO_COMPILE for a in argv):
+    if any(a in ("-c", "-S", "-E") or a in NO_COMPILE for a in argv):
         return
     inputs = [_absolute(a, cwd) for a in argv
               if not a.startswith("-") and a.endswith((".o", ".a", ".lo", ".so"))]
     if inputs:
-        append_json_line(spool / LINKS, {"output": _absolute(_output_of(argv, "a.out"), cwd),
+        append_json_line(spool / LINKS, {"output": _absolute(output_of(argv, "a.out"), cwd),
                                          "inputs": inputs, "directory": cwd})
 
 
@@ -225,23 +225,29 @@ def make_shims(folder: Path) -> Path:
     return folder
 
 
+def compiler_env(shims: Path, env=None) -> dict:
+    """An environment whose builds compile with compilerlm: CC/CXX set to its wrappers and
+    the shims folder (make_shims) first on PATH, for builds that call gcc by name."""
+    env = dict(env if env is not None else os.environ)
+    bindir = Path(sys.executable).parent
+    env["CC"] = str(bindir / "compilerlm-cc")
+    env["CXX"] = str(bindir / "compilerlm-c++")
+    env[SHIM_DIR_ENV] = str(shims)
+    env["PATH"] = os.pathsep.join([str(shims), env.get("PATH", os.defpath)])
+    return env
+
+
 def wrapper_env(spool: Path, env=None) -> dict:
     """The environment a captured build runs in: the real tools resolved first (outside any
     shims), then CC/CXX set to the wrappers and the shims put first on PATH."""
     env = dict(env if env is not None else os.environ)
-    bindir = Path(sys.executable).parent
     env["COMPILERLM_REAL_CC"] = env.get("COMPILERLM_REAL_CC") or env.get("CC") or \
         real_compiler("c", env)
     env["COMPILERLM_REAL_CXX"] = env.get("COMPILERLM_REAL_CXX") or env.get("CXX") or \
         real_compiler("c++", env)
     env["COMPILERLM_REAL_AR"] = env.get("COMPILERLM_REAL_AR") or real_compiler("ar", env)
-    shims = make_shims(spool / "shims")
-    env["CC"] = str(bindir / "compilerlm-cc")
-    env["CXX"] = str(bindir / "compilerlm-c++")
     env[SPOOL_ENV] = str(spool)
-    env[SHIM_DIR_ENV] = str(shims)
-    env["PATH"] = os.pathsep.join([str(shims), env.get("PATH", os.defpath)])
-    return env
+    return compiler_env(make_shims(spool / "shims"), env)
 
 
 def run_captured_build(command: list[str], spool: Path, cwd: str | None = None) -> int:

@@ -96,17 +96,17 @@ def unit_file(directory: Path, row: dict) -> Path:
     return path
 
 
+def load_row(directory: Path, row: dict) -> Unit:
+    """The unit an index entry names, its IR read from the corpus."""
+    try:
+        ir = unit_file(directory, row).read_bytes()
+    except OSError as e:
+        raise InputError(f"{directory}: cannot read {row['file']}: {e.strerror}") from e
+    return Unit(name=row["name"], ir=ir, source=row.get("source"), split=row.get("split"))
+
+
 def load_corpus(directory: Path) -> list[Unit]:
-    units = []
-    for row in read_index(directory):
-        path = unit_file(directory, row)
-        try:
-            ir = path.read_bytes()
-        except OSError as e:
-            raise InputError(f"{directory}: cannot read {row['file']}: {e.strerror}") from e
-        units.append(Unit(name=row["name"], ir=ir, source=row.get("source"),
-                          split=row.get("split")))
-    return units
+    return [load_row(directory, row) for row in read_index(directory)]
 
 
 def corpus_stats(directory: Path) -> dict:

@@ -302,22 +302,26 @@ def _log_tail(path: Path, n: int = 300) -> str:
     return (errors or lines or [""])[-1][:n]
 
 
+def rules_target(tree: Path) -> str:
+    """The debian/rules target that builds the package's C and C++ (made executable): the
+    architecture-dependent part where the rules file has it (indep builds are documentation,
+    or cross builds: gzip's win32 flavour), else `build`."""
+    rules = tree / "debian" / "rules"
+    text = rules.read_text(errors="replace") if rules.exists() else ""
+    if rules.exists():
+        rules.chmod(rules.stat().st_mode | 0o111)
+    return "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
+
+
 def build_tree(tree: Path, spool: Path, jobs: int, log: Path) -> tuple[int, float]:
     """`debian/rules build` under capture; (exit status, seconds). Output goes to `log`."""
     env = wrapper_env(spool)
     env["DEB_BUILD_OPTIONS"] = f"nocheck parallel={jobs}"
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
     start = time.perf_counter()
-    rules = tree / "debian" / "rules"
-    text = rules.read_text(errors="replace") if rules.exists() else ""
-    if rules.exists():
-        rules.chmod(rules.stat().st_mode | 0o111)
-    # The architecture-dependent part only (what holds the C and C++) where the rules file
-    # has it: indep builds are documentation, or cross builds (gzip's win32 flavour).
-    target = "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
     with open(log, "w") as out:
-        rc = run_session(["debian/rules", target], BUILD_TIMEOUT_S, cwd=tree, env=env,
-                         stdout=out, stderr=subprocess.STDOUT)
+        rc = run_session(["debian/rules", rules_target(tree)], BUILD_TIMEOUT_S, cwd=tree,
+                         env=env, stdout=out, stderr=subprocess.STDOUT)
     return (-1 if rc is None else rc), time.perf_counter() - start
 
 

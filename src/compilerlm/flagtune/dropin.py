@@ -26,16 +26,17 @@ is a unit; configure probes (conftest.c) go to clang -Oz untouched.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from ..corpus.capture import is_probe, sources_of
+from ..corpus.capture import is_probe, output_of, sources_of
 from ..corpus.compile import CompileCommand, _reduce_flags, compile_command_to_ir
 from ..toolchain.cache import default_cache_path
-from ..toolchain.locate import find_toolchain
+from ..toolchain.locate import find_lld, find_toolchain
 from ..unit import Unit
 
 STORE_ENV = "COMPILERLM_STORE"
@@ -53,12 +54,21 @@ def _clang(language: str) -> str:
 
 
 def _output(argv: list[str], source: str) -> str:
-    for i, a in enumerate(argv):
-        if a == "-o" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("-o") and len(a) > 2:
-            return a[2:]
-    return Path(source).with_suffix(".o").name
+    return output_of(argv, Path(source).with_suffix(".o").name)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """path relative to the project's root, as the project driver names files (else whole)."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed over `path`: parallel makes never read half
+    a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f"{path.suffix}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 _CXX_SUFFIXES = {".cc", ".cpp", ".cxx", ".c++", ".C", ".cp"}
@@ -85,7 +95,7 @@ def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
     a whole-program project build, a link is an LTO link with the plan's pipeline."""
     extra = ["-Oz"] if oz else []
     plan = _plan()
-    linking = "-c" not in argv and not {"-E", "-S", "-M", "-MM"} & set(argv)
+    linking = not _NOT_LINKING & set(argv)
     whole = linking and plan and plan.get("whole_program")
     if whole:
         extra += whole_program_link_flags(argv, plan["whole_program"],
@@ -101,7 +111,8 @@ def passthrough(language: str, argv: list[str], oz: bool = False) -> int:
 
 
 def _store() -> Path:
-    return Path(os.environ.get(STORE_ENV) or default_cache_path().parent / "autotune.sqlite")
+    from ..autotune.store import default_store_path
+    return Path(os.environ.get(STORE_ENV) or default_store_path())
 
 
 def _cache_dir() -> Path:
@@ -148,10 +159,7 @@ def choose_and_compile(unit: Unit, out: Path) -> str:
                 write_output(outcome, engine, obj)
                 data = obj.read_bytes()
             how = "-Oz" if outcome.fallback else f"model: {','.join(outcome.chosen.passes)}"
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp_cached = cached.with_suffix(f".tmp{os.getpid()}")
-    tmp_cached.write_bytes(data)
-    tmp_cached.replace(cached)  # atomic: parallel makes never read half an object
+    _write_atomic(cached, data)
     out.write_bytes(data)
     return how
 
@@ -160,7 +168,7 @@ def compile_planned(unit: Unit, out: Path, plan: dict, source: Path) -> str:
     """Write the object the project plan asks for (its list for this unit, else clang -Oz),
     keep the unit's IR and log the compile for the project driver. In whole-program mode
     the "object" is the unit's bitcode after its list (default<Oz> without one): the link
-    optimises the whole program (link_planned)."""
+    optimises the whole program (whole_program_link_flags)."""
     from ..store import append_json_line
 
     passes = plan["lists"].get(unit.hash)
@@ -168,29 +176,20 @@ def compile_planned(unit: Unit, out: Path, plan: dict, source: Path) -> str:
     units = Path(plan["units"])
     kept = units / f"{unit.hash.replace(':', '-')}{unit.suffix}"
     if not kept.exists():
-        units.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(unit.ir)
-        tmp.replace(kept)
+        _write_atomic(kept, unit.ir)
     key = hashlib.sha256(f"{CACHE_VERSION}|plan|{whole}|{unit.hash}|{passes}".encode()
                          ).hexdigest()
     cached = _cache_dir() / f"{key}.o"
     meta = cached.with_suffix(".json")
     if cached.exists() and meta.exists():
         data = cached.read_bytes()
-        import json
         passes, size = json.loads(meta.read_text())
     else:
         data, passes, size = _planned_object(unit, passes, whole)
-        import json
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for path, content in ((meta, json.dumps([passes, size]).encode()), (cached, data)):
-            tmp_cached = path.with_suffix(f".tmp{os.getpid()}")
-            tmp_cached.write_bytes(content)
-            tmp_cached.replace(path)  # atomic: parallel makes never read half an object
+        _write_atomic(meta, json.dumps([passes, size]).encode())
+        _write_atomic(cached, data)
     out.write_bytes(data)
-    root = Path(plan["root"])
-    name = str(source.relative_to(root)) if source.is_relative_to(root) else str(source)
+    name = _relative(source, Path(plan["root"]))
     append_json_line(Path(plan["log"]), {
         "name": name, "hash": unit.hash, "ir": str(kept), "object": str(out),
         "passes": passes, "binary_size": size})
@@ -236,13 +235,9 @@ def whole_program_link_flags(argv: list[str], whole: dict, root: Path) -> list[s
     merged module, and dead sections collected (lld's LTO code generation puts each function
     and object in a section of its own). With `save_temps`, lld also leaves the merged,
     internalised module beside the output (OUTPUT.0.2.internalize.bc), for tuning."""
-    out = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "-o"),
-               next((a[2:] for a in argv if a.startswith("-o") and len(a) > 2), "a.out"))
-    path = (Path(os.getcwd()) / out).resolve()
-    rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    pipeline = whole.get("binaries", {}).get(rel) or whole["default"]
-    lld = Path(sys.executable).parent / "ld.lld"
-    flags = [f"--ld-path={lld}", "-flto", "-Xlinker", f"--lto-newpm-passes={pipeline}"]
+    path = (Path(os.getcwd()) / output_of(argv, "a.out")).resolve()
+    pipeline = whole.get("binaries", {}).get(_relative(path, root)) or whole["default"]
+    flags = [f"--ld-path={find_lld()}", "-flto", "-Xlinker", f"--lto-newpm-passes={pipeline}"]
     if "-r" not in argv:
         flags.append("-Wl,--gc-sections")
     if whole.get("save_temps"):
@@ -251,7 +246,6 @@ def whole_program_link_flags(argv: list[str], whole: dict, root: Path) -> list[s
 
 
 def _plan() -> dict | None:
-    import json
     path = os.environ.get(PLAN_ENV)
     return json.loads(Path(path).read_text()) if path else None
 
@@ -278,8 +272,9 @@ def split_compile_and_link(language: str, argv: list[str], sources: list[str]) -
         if a in sources:
             continue
         link_args.append(a)
-        if a not in _LINK_ONLY and not a.startswith(_LINK_ONLY_PREFIXES) and not (a.startswith("-o") and len(a) > 2) \
-                and Path(a).suffix not in (".o", ".a", ".so", ".lo"):
+        link_only = a in _LINK_ONLY or a.startswith(_LINK_ONLY_PREFIXES) \
+            or (a.startswith("-o") and len(a) > 2) or Path(a).suffix in (".o", ".a", ".so", ".lo")
+        if not link_only:
             compile_flags.append(a)
     with tempfile.TemporaryDirectory(prefix="compilerlm-split-") as tmp:
         objects = []
@@ -324,7 +319,7 @@ def compile_main(language: str, argv: list[str]) -> int:
     argv = with_system_cxx(language, argv)
     sources = sources_of(argv)
     off = os.environ.get(SWITCH_ENV) == "off"
-    if not off and sources and "-c" not in argv and not {"-S", "-E"} & set(argv) \
+    if not off and sources and not _NOT_LINKING & set(argv) \
             and not any(is_probe(s) for s in sources):
         return split_compile_and_link(language, argv, sources)
     if off or "-c" not in argv or len(sources) != 1 or is_probe(sources[0]):

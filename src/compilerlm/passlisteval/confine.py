@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..processes import kill_group
+from ..processes import run_session
 
 MAX_OUTPUT = 1 << 20  # stdout bytes kept for comparison
 ADDRESS_SPACE = 4 << 30  # bytes; the test programs need a few MiB, a leak stops here
@@ -165,21 +165,14 @@ class Confinement:
         out_path, err_path = self.workdir / ".stdout", self.workdir / ".stderr"
         limited, preexec = _with_limits(self.argv(argv), max(1, int(timeout) + 1))
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            try:
-                # A session of its own: a timeout kills everything it started.
-                proc = subprocess.Popen(limited, stdin=subprocess.DEVNULL, stdout=out,
-                                        stderr=err, cwd=self.workdir, env=self.environment(),
-                                        start_new_session=True, preexec_fn=preexec)
+            try:  # a session of its own: a timeout kills everything it started
+                code = run_session(limited, timeout, stdout=out, stderr=err, cwd=self.workdir,
+                                   env=self.environment(), preexec_fn=preexec)
             except OSError as e:
                 return RunResult(127, b"", f"cannot run {argv[0]}: {e.strerror}")
-            try:
-                code = proc.wait(timeout=timeout)
-                timed_out = False
-                if bubblewrap() and code > 128 and (code - 128) in _FATAL_SIGNALS:
-                    code = -(code - 128)
-            except subprocess.TimeoutExpired:
-                kill_group(proc)
-                code, timed_out = None, True
+        timed_out = code is None
+        if code is not None and bubblewrap() and code > 128 and (code - 128) in _FATAL_SIGNALS:
+            code = -(code - 128)
         with open(out_path, "rb") as f:
             stdout = f.read(MAX_OUTPUT)
         tail = err_path.read_bytes()[-4096:].decode(errors="replace").strip().splitlines()

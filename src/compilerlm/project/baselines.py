@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
+
+from ..corpus.capture import NO_COMPILE
 
 BASELINE_ENV = "COMPILERLM_BASELINE"
 
@@ -37,9 +37,6 @@ BASELINES = {
                    "compile": ["-Oz", "-flto", "-ffunction-sections", "-fdata-sections"],
                    "link": ["-Oz", "-flto", "-Wl,--gc-sections"], "ar": "gcc-ar"},
 }
-# Calls that only preprocess or ask the compiler about itself: left as they are.
-_UNTOUCHED = {"-E", "-M", "-MM", "--version", "-v", "-###", "-dumpversion", "-dumpmachine",
-              "-print-search-dirs", "-print-prog-name", "-print-file-name"}
 _OPT_LEVEL = re.compile(r"-O(\d|s|z|g|fast)?$")
 
 
@@ -59,7 +56,7 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
     """The command the baseline runs for one compiler (or `ar`) call of the build."""
     spec = BASELINES[baseline]
     tool = _tool(spec[language])
-    if any(a in _UNTOUCHED for a in argv):
+    if any(a in NO_COMPILE for a in argv):  # preprocessing, questions about the compiler
         return [tool, *argv]
     kept = [a for a in argv if not _OPT_LEVEL.match(a) and a != "-flto"
             and not a.startswith("-flto=")]
@@ -67,7 +64,8 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
     if "-c" not in argv and "-S" not in argv:
         extra += [f for f in spec["link"] if f not in extra]
         if spec["c"] == "clang":
-            extra.append(f"--ld-path={Path(sys.executable).parent / 'ld.lld'}")
+            from ..toolchain.locate import find_lld
+            extra.append(f"--ld-path={find_lld()}")
     if spec["c"] == "clang":
         from ..flagtune.dropin import with_system_cxx
         kept = with_system_cxx(language, kept)
@@ -75,16 +73,12 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
 
 
 def baseline_main(language: str) -> int:
-    from ..corpus.capture import looping
+    from ..corpus.capture import looping, without_shims
     if looping():
         return 1
     baseline = os.environ[BASELINE_ENV]
     if baseline not in BASELINES:
         print(f"compilerlm: unknown baseline {baseline!r} in {BASELINE_ENV}", file=sys.stderr)
         return 2
-    argv = baseline_argv(baseline, language, sys.argv[1:])
-    if shutil.which(argv[0]) is None:
-        print(f"compilerlm: {argv[0]}: not found", file=sys.stderr)
-        return 127
-    from ..corpus.capture import without_shims
+    argv = baseline_argv(baseline, language, sys.argv[1:])  # _tool: a tool that is there
     return subprocess.run(argv, env=without_shims(), check=False).returncode

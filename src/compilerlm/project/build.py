@@ -23,13 +23,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..processes import wait_session
+from ..processes import run_session
 from ..store import read_json_lines
 from ..toolchain.elf import ELFError, object_size
 
@@ -110,6 +109,8 @@ class Workspace:
         shutil.copytree(spec.root, self.pristine, symlinks=True)
         self.prebuilt = set(linked_binaries(self.pristine))
         self.units = self.work / "units"
+        self.tmp = self.work / "tmp"  # test runs' /tmp (bound there when confined) and TMPDIR
+        self.tmp.mkdir(exist_ok=True)
         from ..corpus.capture import make_shims
         self.shims = make_shims(self.work / "shims")
         self.builds = 0
@@ -123,17 +124,14 @@ class Workspace:
 
     def environment(self, tree: Path, *, lists: dict | None, baseline: str | None,
                     whole_program: dict | None = None) -> dict:
-        from ..corpus.capture import SHIM_DIR_ENV, _which_outside_shims
+        from ..corpus.capture import SPOOL_ENV, _which_outside_shims, compiler_env
         from ..flagtune.dropin import PLAN_ENV
         from .baselines import BASELINE_ENV, BASELINES
         env = dict(os.environ)
-        for key in ("CC", "CXX", "CFLAGS", "CXXFLAGS", "LDFLAGS", "MAKEFLAGS", PLAN_ENV,
-                    BASELINE_ENV, "COMPILERLM_CAPTURE_DIR"):
+        for key in ("CFLAGS", "CXXFLAGS", "LDFLAGS", "MAKEFLAGS", PLAN_ENV, BASELINE_ENV,
+                    SPOOL_ENV):
             env.pop(key, None)
-        bindir = Path(sys.executable).parent
-        env["CC"], env["CXX"] = str(bindir / "compilerlm-cc"), str(bindir / "compilerlm-c++")
-        env[SHIM_DIR_ENV] = str(self.shims)
-        env["PATH"] = os.pathsep.join([str(self.shims), env.get("PATH", os.defpath)])
+        env = compiler_env(self.shims, env)
         ar = BASELINES[baseline]["ar"] if baseline else "ar"
         env["COMPILERLM_REAL_AR"] = _which_outside_shims(ar, env) or ar
         if baseline:
@@ -167,14 +165,11 @@ class Workspace:
         out = self.work / f"{name}.build.log"
         began = time.monotonic()
         with out.open("wb") as f:
-            try:
-                # A session of its own: a timeout stops the whole build, make's children too.
-                proc = subprocess.Popen(list(self.spec.build), cwd=tree, env=env, stdout=f,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+            try:  # a session of its own: a timeout stops the whole build, make's children too
+                rc = run_session(list(self.spec.build), self.spec.timeout, cwd=tree, env=env,
+                                 stdout=f, stderr=subprocess.STDOUT)
             except FileNotFoundError:
                 raise InputError(f"--build: {self.spec.build[0]}: no such command") from None
-            rc = wait_session(proc, self.spec.timeout)
         self.builds += 1
         return Build(tree=tree, returncode=rc, seconds=round(time.monotonic() - began, 2),
                      binaries=linked_binaries(tree, self.prebuilt),
@@ -187,20 +182,16 @@ class Workspace:
         `make check` that compiles test programs compiles them the same way)."""
         env = self.environment(build.tree, lists=lists, baseline=baseline,
                                whole_program=whole_program)
-        tmp = self.work / "tmp"  # the run's own /tmp (bound there when confined)
-        tmp.mkdir(exist_ok=True)
-        env["TMPDIR"] = str(tmp)
+        env["TMPDIR"] = str(self.tmp)
         out = self._side_file(build.tree, "test.log")
         began = time.monotonic()
         with out.open("wb") as f:
+            argv, preexec = self._confined(list(self.spec.test), build.tree)
             try:
-                argv, preexec = self._confined(list(self.spec.test), build.tree)
-                proc = subprocess.Popen(argv, cwd=build.tree, env=env, stdout=f,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True, preexec_fn=preexec)
+                rc = run_session(argv, self.spec.timeout, cwd=build.tree, env=env, stdout=f,
+                                 stderr=subprocess.STDOUT, preexec_fn=preexec)
             except FileNotFoundError:
                 raise InputError(f"--test: {self.spec.test[0]}: no such command") from None
-            rc = wait_session(proc, self.spec.timeout)
         return TestRun(passed=rc == 0, returncode=rc,
                        seconds=round(time.monotonic() - began, 2), output_tail=_tail(out))
 
@@ -208,9 +199,7 @@ class Workspace:
         """A writable /tmp of the run's own (tmpfile() ignores TMPDIR), with what the real
         /tmp holds visible read-only over it (a checkout or a virtual environment may live
         there); the work folder and the tree are bound writable after it."""
-        tmp = self.work / "tmp"
-        tmp.mkdir(exist_ok=True)
-        binds = ["--bind", str(tmp), "/tmp"]
+        binds = ["--bind", str(self.tmp), "/tmp"]
         try:
             entries = sorted(Path("/tmp").iterdir())
         except OSError:

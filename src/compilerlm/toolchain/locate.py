@@ -92,6 +92,11 @@ def find_toolchain() -> Toolchain:
                      runtime_lib_dir=runtime if runtime.is_dir() else None)
 
 
+def find_lld() -> Path:
+    """lld from the LLVM 17 wheels, beside this Python (LTO links, whole-program mode)."""
+    return Path(sys.executable).parent / "ld.lld"
+
+
 def clang_version(clang: Path) -> str:
     """First line of `clang --version`, or a ToolchainError that says why it did not run."""
     for attempt in range(2):
