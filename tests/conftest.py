@@ -54,3 +54,17 @@ def run_cli(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "compilerlm.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=600,
                           env={**os.environ, **(env or {})})
+
+
+def packaged_corpus(out: Path, packages: dict[str, tuple[str, str]]) -> Path:
+    """A corpus of bundled examples, each given a (package, split) as the Debian corpus does:
+    packages maps an example's file name to them."""
+    from compilerlm.corpus import iter_units
+    from compilerlm.corpus.corpus import build_corpus
+
+    def metadata(unit):
+        package, split = packages[unit.name.rsplit("/", 1)[-1]]
+        return {"package": package, "split": split}
+    build_corpus(list(iter_units([EXAMPLES / name for name in packages])), out,
+                 metadata=metadata)
+    return out

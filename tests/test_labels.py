@@ -6,12 +6,10 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import packaged_corpus, run_cli
 
 from compilerlm.autotune import AutotuneConfig, AutotuneStore
 from compilerlm.autotune.labels import label_corpus, label_order, read_labels
-from compilerlm.corpus import iter_units
-from compilerlm.corpus.corpus import build_corpus
 from compilerlm.errors import InputError
 from compilerlm.predictor.features import FEATURE_NAMES
 
@@ -20,14 +18,7 @@ PACKAGES = {"loops.c": ("pkg-a", "train"), "switch.c": ("pkg-a", "train"),
 
 
 def _corpus(tmp_path):
-    out = tmp_path / "corpus"
-    units = list(iter_units([EXAMPLES / name for name in PACKAGES]))
-
-    def metadata(unit):
-        package, split = PACKAGES[unit.name.rsplit("/", 1)[-1]]
-        return {"package": package, "split": split}
-    build_corpus(units, out, metadata=metadata)
-    return out
+    return packaged_corpus(tmp_path / "corpus", PACKAGES)
 
 
 def test_labels_table_resumes_and_keeps_what_a_model_needs(tmp_path, engine):

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..passlisteval import Verifier
-from ..predictor import Predictor
+from ..predictor import load_model
 from ..toolchain.engine import Engine
 from ..unit import Unit
 
@@ -69,7 +69,7 @@ class AutotuneConfig:
 
     def start_lists(self, unit: Unit, n: int) -> list[list[str]]:
         """The model's n most promising lists for the unit: where guided and coreset start."""
-        return Predictor.load(self.model).propose(unit, n).lists
+        return load_model(self.model).propose(unit, n).lists
 
     def verifier(self, engine: Engine) -> Verifier | None:
         """What checks this run's winners (None: a raw search, nothing verified)."""

@@ -77,8 +77,8 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
                             exchanges=() if no_exchange else AutotuneConfig.exchanges,
                             model=model_path)
     if model_path is not None:
-        from ..predictor import Predictor
-        Predictor.load(model_path)  # a missing or foreign file: one line, before any work
+        from ..predictor import load_model
+        load_model(model_path)  # a missing or foreign file: one line, before any work
     if (build_cmd or test_cmd) and len(inputs) != 1:
         raise CommandFailed("with --build, give one INPUT: the project's folder")
     spec = project_spec(inputs[0], build_cmd, test_cmd, step_timeout)

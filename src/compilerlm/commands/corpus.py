@@ -1,4 +1,4 @@
-"""`corpus build|capture|debian|label|stats`: deduplicated IR corpora from real code, and
+"""`corpus build|capture|debian|label|pool|stats`: deduplicated IR corpora from real code, and
 their labels."""
 
 from __future__ import annotations
@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from .common import CommandFailed, engine_options, json_option, print_json, stderr, stdout
+from .common import (
+    CommandFailed,
+    engine_options,
+    json_option,
+    print_json,
+    stderr,
+    stdout,
+)
 
 
 @click.group()
@@ -190,11 +197,7 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
     from ..autotune.labels import label_corpus
     from ..progress import progress_bar
 
-    wanted = {s.strip() for s in splits.split(",") if s.strip()}
-    unknown = wanted - {"train", "validation", "test"}
-    if unknown:
-        raise click.BadParameter(f"unknown split {min(unknown)!r} (train, validation, "
-                                 f"test)", param_hint="--split")
+    wanted = _splits(splits)
     config = AutotuneConfig(budget=budget, seed=seed)
     if db is None:
         from ..autotune.store import default_store_path
@@ -214,6 +217,67 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
                  f"{summary['evaluations_per_core_second']} evaluations per core-second, "
                  f"{summary['core_hours_per_1000_units']} core-hours per 1,000 units",
                  soft_wrap=True)
+
+
+@corpus.command("pool")
+@click.argument("corpus_dir", metavar="CORPUS",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--table", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The Parquet pool table (created or extended; rerun to resume).")
+@click.option("--labels", "label_tables", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Label tables whose training units' verified best lists join the pool "
+                   "(repeatable).")
+@click.option("--model-lists/--no-model-lists", default=True, show_default=True,
+              help="Add the shipped model's lists to the pool.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Result cache for the evaluations (default: the shared cache).")
+@click.option("--split", "splits", default="train,validation,test", show_default=True,
+              help="The corpus splits to measure, comma-separated.")
+@click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
+              help="Units to add in this run (default: every unit not measured yet).")
+@click.option("--max-instructions", type=click.IntRange(1, 100_000_000), default=None,
+              help="Leave out units with more unoptimised IR instructions than this.")
+@_label_engine
+@json_option
+def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
+                max_instructions, engine_opts, as_json):
+    """Measure a pool of verified lists on every unit: what flag-tuning models learn from.
+
+    The pool: -Oz's lists, the verified best lists of the label tables' training units and
+    the shipped model's lists, each kept only when PassListEval's built-in suite accepts it.
+    Validation and test units first, then training units, in the labeller's fixed order; the
+    table is rewritten after every 16 units, and a rerun measures only what it lacks (lists
+    new to the pool included)."""
+    from ..autotune.labels import read_labels
+    from ..flagtune.pool import measure_pool, pool_lists
+    from ..predictor.model import Predictor
+    from ..progress import progress_bar
+
+    wanted = _splits(splits)
+    labels = [row for t in label_tables for row in read_labels(t)]
+    extra = Predictor.load().lists if model_lists else []
+    with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
+        lists, rejected = pool_lists(labels, extra, engine, progress=bar)
+        summary = measure_pool(corpus_dir, table, lists, engine, splits=wanted, limit=limit,
+                               max_instructions=max_instructions, progress=bar)
+    summary["rejected_lists"] = len(rejected)
+    if as_json:
+        print_json(summary)
+        return
+    stdout.print(f"{summary['added']} units measured with {summary['lists']} lists "
+                 f"({len(rejected)} rejected by PassListEval); {table}: {summary['units']} "
+                 f"units of {summary['packages']} packages {summary['by_split']}",
+                 soft_wrap=True)
+
+
+def _splits(text: str) -> set[str]:
+    wanted = {s.strip() for s in text.split(",") if s.strip()}
+    unknown = wanted - {"train", "validation", "test"}
+    if unknown:
+        raise click.BadParameter(f"unknown split {min(unknown)!r} (train, validation, "
+                                 f"test)", param_hint="--split")
+    return wanted
 
 
 def _pct(x) -> str:

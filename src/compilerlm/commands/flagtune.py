@@ -159,18 +159,24 @@ def optimize(input_path, output, budget, check_run, check_command, expect_output
               help="Compilations per unit, the -Oz fallback included.")
 @click.option("--autotune-db", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Autotuner store for the same units: report the share of its gain.")
+@click.option("--labels", "label_table", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="A corpus's label table (`corpus label`): the autotuner's "
+                                 "gain on the same units, and the share per package.")
+@click.option("--split", "splits", default=None, metavar="SPLITS",
+              help="Of a corpus INPUT, only these splits (comma-separated), e.g. test.")
+@click.option("--labelled-only", is_flag=True,
+              help="Only the units the label table holds.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write an HTML report with plots here.")
 @_flagtune_options
 @json_option
-def eval_flagtune(inputs, budget, autotune_db, html_path, model_spec, no_validate, suites,
-                  engine_opts, as_json):
+def eval_flagtune(inputs, budget, autotune_db, label_table, splits, labelled_only, html_path,
+                  model_spec, no_validate, suites, engine_opts, as_json):
     """Improvement over -Oz of a model's lists, zero-shot and with -Oz fallback.
 
-    INPUTS are files or directories (searched recursively for .c/.cc/.cpp/.ll/.bc); without
-    INPUTS, the bundled benchmark, whose programs are run on their inputs. `seconds` is the
-    command's wall time."""
-    from ..corpus import iter_units
+    INPUTS are files, directories (searched recursively for .c/.cc/.cpp/.ll/.bc) or corpora
+    (`--split test` takes their test packages); without INPUTS, the bundled benchmark, whose
+    programs are run on their inputs. `seconds` is the command's wall time."""
     from ..flagtune.bench import bundled_dir
     from ..flagtune.evaluate import evaluate
     from ..flagtune.models import resolve_model
@@ -179,10 +185,24 @@ def eval_flagtune(inputs, budget, autotune_db, html_path, model_spec, no_validat
 
     watch = Stopwatch()
     model = resolve_model(model_spec)
-    units = list(iter_units(inputs or [bundled_dir()]))
+    if autotune_db and label_table:
+        raise InputError("give the autotuner's results once: --autotune-db or --labels")
+    reference = None
+    if label_table:
+        from ..autotune.labels import read_labels
+        reference = {r["unit_hash"]: r["best_binary_size"] for r in read_labels(label_table)
+                     if r["validated"] and r["best_binary_size"]}
+    if labelled_only and reference is None:
+        raise InputError("--labelled-only needs --labels TABLE")
+    units, packages = _eval_units(inputs or [bundled_dir()], splits)
+    if labelled_only:
+        units = [u for u in units if u.hash in reference]
+    if not units:
+        raise InputError("no units to evaluate" + (f" in the splits {splits}" if splits else ""))
     with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
         result = evaluate(units, model, engine, budget, validate=not no_validate,
-                          suites=suites, autotune_db=autotune_db, progress=bar)
+                          suites=suites, autotune_db=autotune_db, reference=reference,
+                          packages=packages, progress=bar)
     result["seconds"] = watch.seconds
     if html_path:
         write_report(result, html_path)
@@ -191,6 +211,27 @@ def eval_flagtune(inputs, budget, autotune_db, html_path, model_spec, no_validat
         print_json(result)
         return
     _print_eval(result)
+
+
+def _eval_units(inputs, splits: str | None) -> tuple[list, dict[str, str]]:
+    """The units of the inputs and, for a corpus's units, their packages by hash; of a
+    corpus, only the wanted splits (its IR read only for those)."""
+    from ..corpus import iter_units
+    from ..corpus.corpus import is_corpus, load_row, read_index
+    wanted = {s.strip() for s in splits.split(",") if s.strip()} if splits else None
+    units, packages = [], {}
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir() and is_corpus(path):
+            rows = [r for r in read_index(path) if wanted is None or r.get("split") in wanted]
+            units += [load_row(path, r) for r in rows]
+            packages.update({r["hash"]: r["package"] for r in rows if r.get("package")})
+        elif wanted is not None:
+            raise InputError(f"{item}: --split takes the units of a corpus "
+                             f"(`compilerlm corpus build`), and this is not one")
+        else:
+            units += list(iter_units([item]))
+    return units, packages
 
 
 def _print_eval(result) -> None:
@@ -207,6 +248,16 @@ def _print_eval(result) -> None:
                                                  "improvement_geomean_pct", "better_pct",
                                                  "worse_pct")], fmt(share))
     stdout.print(table)
+    if result.get("per_package"):
+        per = Table(title="per package (with fallback, verified)", title_justify="left")
+        for col in ("package", "units", "model total %", "autotuner total %",
+                    "share total %", "share geomean %"):
+            per.add_column(col)
+        for name, p in result["per_package"].items():
+            per.add_row(name, str(p["units"]), fmt(p["improvement_total_pct"]),
+                        fmt(p["autotuner_total_pct"]), fmt(p["autotuner_share_pct"]),
+                        fmt(p["autotuner_share_geomean_pct"]))
+        stdout.print(per)
     stdout.print(f"{result['compilations_per_unit']} compilations per unit, inference "
                  f"{result['inference_ms_per_unit']} ms per unit"
                  + (f", MAPE of predicted sizes {result['mape_pct']} %"
@@ -214,11 +265,16 @@ def _print_eval(result) -> None:
 
 
 @click.command("train-predictor")
+@click.option("--pool", "pool_table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Train from a pool table (`compilerlm corpus pool`): its "
+                                 "training packages only, scored on its validation packages.")
+@click.option("--family", type=click.Choice(["gbm", "knn"]), default="gbm", show_default=True,
+              help="With --pool: gradient-boosted regression or nearest neighbours.")
 @click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",
-              help="Refit from the training table a model file carries ('default': the "
-                   "shipped one) instead of from stores.")
+              help="Refit from the training table a nearest-neighbour model file carries "
+                   "instead of from stores.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Model file to write (.json.gz).")
 @click.option("--sample", "sample_size", type=click.IntRange(1, 100_000), default=40,
@@ -229,15 +285,19 @@ def _print_eval(result) -> None:
 @click.option("--no-screen", is_flag=True, help="No lists one pass away from -Oz.")
 @engine_options(workers=2)
 @json_option
-def train_predictor(dbs, table, output, sample_size, lists, no_screen, engine_opts, as_json):
-    """Train the flag-tuning model from autotuner labels (see docs/flagtune.md)."""
+def train_predictor(pool_table, family, dbs, table, output, sample_size, lists, no_screen,
+                    engine_opts, as_json):
+    """Train the flag-tuning model (see docs/flagtune.md): from a pool table (the shipped
+    model: --pool corpora/debian/pool.parquet), from autotuner stores, or refit a file."""
     from ..flagtune.train import refit, train_from_stores
     from ..predictor import Predictor
     from ..progress import progress_bar
 
     command = "compilerlm train-predictor " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-    if bool(dbs) == bool(table):
-        raise InputError("give either --db STORE (repeatable) or --table MODEL")
+    if sum(map(bool, (pool_table, dbs, table))) != 1:
+        raise InputError("give one of --pool TABLE, --db STORE (repeatable) or --table MODEL")
+    if pool_table:
+        return _train_from_pool(pool_table, family, output, command, as_json)
     if table:
         model = refit(Predictor.load(None if table == "default" else table), command)
     else:
@@ -261,3 +321,30 @@ def train_predictor(dbs, table, output, sample_size, lists, no_screen, engine_op
             stdout.print(f"  leave-one-out, best of first {n.split('_')[-1]} lists + -Oz: "
                          f"{g:+.2f} % geomean")
 
+
+def _train_from_pool(pool_table: Path, family: str, output: Path, command: str, as_json: bool):
+    from ..flagtune.rankers import PoolData, score, train_gbm, train_knn
+    data = PoolData.load(pool_table)
+    train = data.split_mask("train")
+    if not train.any():
+        raise InputError(f"{pool_table}: no training units in the pool table")
+    meta = {"command": command, "pool": str(pool_table), "family": family,
+            "training_packages": sorted(set(data.packages[train]))}
+    model = (train_gbm if family == "gbm" else train_knn)(data, train, meta=meta)
+    validation = data.split_mask("validation")
+    scores = score(model, data, validation) if validation.any() else None
+    model.meta["validation"] = scores
+    model.save(output)
+    summary = {"output": str(output), "family": family, "units": int(train.sum()),
+               "packages": len(meta["training_packages"]), "lists": len(model.lists),
+               "top1": model.top1, "validation": scores, "bytes": output.stat().st_size}
+    if as_json:
+        print_json(summary)
+        return
+    stdout.print(f"wrote {output} ({summary['bytes']} bytes): {family}, {summary['units']} "
+                 f"training units of {summary['packages']} packages, {summary['lists']} lists")
+    if scores:
+        for k in ("k1", "k2", "k10"):
+            stdout.print(f"  validation ({scores['units']} units), K = {k[1:]}: "
+                         f"{scores[k]['total_pct']:+.2f} % total, "
+                         f"{scores[k]['geomean_pct']:+.2f} % geomean below -Oz")

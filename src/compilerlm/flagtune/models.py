@@ -1,6 +1,6 @@
 """Flag-tuning models by name: what `--model` accepts in `optimize` and `eval flagtune`.
 
-    default          the shipped CPU model (predictor.py), the default everywhere
+    default          the shipped CPU model (predictor/), the default everywhere
     PATH.json.gz     a model written by `compilerlm train-predictor`
     oz               the baseline: clang -Oz itself (0 % by construction)
     top1             the single most common best list of the default model's training corpus
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..predictor.model import Predictor
+from ..predictor.model import load_model
 from ..unit import Unit
 
 
@@ -32,7 +32,7 @@ class Proposal:
 
 
 class PredictorModel:
-    def __init__(self, predictor: Predictor, name: str):
+    def __init__(self, predictor, name: str):
         self.predictor, self.name = predictor, name
 
     def propose(self, unit: Unit, n: int, fallback: bool = True) -> Proposal:
@@ -78,11 +78,11 @@ class AutotuneModel:
 
 def resolve_model(spec: str):
     if spec in ("default", "", None):
-        return PredictorModel(Predictor.load(), "default")
+        return PredictorModel(load_model(), "default")
     if spec == "oz":
         return FixedModel([None], "oz")
     if spec == "top1":
-        return FixedModel([Predictor.load().top1], "top1")
+        return FixedModel([load_model().top1], "top1")
     if spec.startswith("autotune:"):
         return AutotuneModel(spec.split(":", 1)[1])
     if spec.startswith(("hf:", "openai:")):
@@ -90,6 +90,6 @@ def resolve_model(spec: str):
         from .llm_model import LLMFlagTuner
         return LLMFlagTuner(resolve_backend(spec))
     if Path(spec).exists():
-        return PredictorModel(Predictor.load(spec), spec)
+        return PredictorModel(load_model(spec), spec)
     raise InputError(f"unknown model {spec!r}: use default, top1, oz, autotune:DB, "
                      "a model file from `compilerlm train-predictor`, hf:PATH or openai:URL")

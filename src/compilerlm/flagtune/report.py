@@ -87,6 +87,35 @@ def _summary_rows(result) -> str:
     return "\n".join(rows)
 
 
+def _packages(per_package: dict) -> str:
+    """Per package: the model's gain, the autotuner's, and the share (a bar per package)."""
+    if not per_package:
+        return ""
+    rows = []
+    for name, p in sorted(per_package.items(), key=lambda kv: -(kv[1]["autotuner_share_pct"]
+                                                                  or -1e9)):
+        share = p["autotuner_share_pct"]
+        w = 0 if share is None else max(0.0, min(share, 150.0)) / 150 * 200
+        bar = (f'<svg width="210" height="12"><rect width="{w:.1f}" height="11" '
+               f'fill="{"#3182bd" if (share or 0) >= 0 else "#de2d26"}"/>'
+               f'<line x1="{200 / 1.5:.1f}" y1="0" x2="{200 / 1.5:.1f}" y2="12" '
+               f'stroke="#888"/></svg>')
+        rows.append(f"<tr><td>{html.escape(name)}</td><td>{p['units']}</td>"
+                    f"<td>{_fmt(p['improvement_total_pct'], '{:+.2f}')}</td>"
+                    f"<td>{_fmt(p['autotuner_total_pct'], '{:+.2f}')}</td>"
+                    f"<td>{_fmt(share, '{:.0f}')}</td>"
+                    f"<td>{_fmt(p['autotuner_share_geomean_pct'], '{:.0f}')}</td>"
+                    f"<td>{bar}</td></tr>")
+    return ("<h2>Share of the autotuner's gain per package</h2>\n<p>With fallback, verified; "
+            "the line marks 100 %.</p>\n<table><tr><th>package</th><th>units</th>"
+            "<th>model total %</th><th>autotuner total %</th><th>share total %</th>"
+            "<th>share geomean %</th><th></th></tr>\n" + "\n".join(rows) + "</table>")
+
+
+def _fmt(value, f: str) -> str:
+    return "" if value is None else f.format(value)
+
+
 def write_report(result: dict, path: Path) -> None:
     per_unit = result["per_unit"]
     extra = []
@@ -111,6 +140,7 @@ Verified: a list that a program rejects counts at its -Oz size. Inference
 <table><tr><th>budget use</th><th>numbers</th><th>total %</th><th>geomean %</th>
 <th>better %</th><th>worse %</th><th>% of autotuner gain</th></tr>
 {_summary_rows(result)}</table>
+{_packages(result.get("per_package"))}
 <h2>Gain over -Oz per unit (verified)</h2>
 <p>Light: zero-shot (first list); dark: with fallback (best of K); red: larger than -Oz.</p>
 {_bars(per_unit)}

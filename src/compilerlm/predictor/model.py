@@ -43,7 +43,7 @@ FAILED_LOG_RATIO = math.log(2.0)
 @dataclass(frozen=True)
 class Choice:
     lists: list[list[str]]  # the K most promising, best first
-    predicted_ratios: list[float]  # predicted size / -Oz size of each list
+    predicted_ratios: list[float] | None  # predicted size / -Oz size (None: ranked only)
     neighbours: list[str]  # names of the training units the prediction leaned on
 
 
@@ -155,7 +155,7 @@ class Predictor:
             f.write(data)
 
     @classmethod
-    def from_json(cls, d: dict, where: str = "model") -> "Predictor":
+    def from_json(cls, d: dict, where: str = "model") -> Predictor:
         if d.get("format") != FORMAT:
             raise InputError(f"{where}: not a compilerlm flag-tuning model "
                              f"(format {d.get('format')!r}, expected {FORMAT!r})")
@@ -170,18 +170,37 @@ class Predictor:
                    risk=float(d.get("risk", 0.0)))
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> "Predictor":
-        """A model file, or the shipped default model when path is None."""
-        try:
-            if path is None:
-                raw = resources.files("compilerlm.predictor").joinpath(DEFAULT_MODEL).read_bytes()
-                where = f"the shipped model ({DEFAULT_MODEL})"
-            else:
-                raw, where = Path(path).read_bytes(), str(path)
-        except FileNotFoundError:
-            raise InputError(f"{path or DEFAULT_MODEL}: no such model file") from None
+    def load(cls, path: Path | str | None = None) -> Predictor:
+        """A nearest-neighbour model file, or the shipped model when path is None."""
+        raw, where = _model_bytes(path)
         try:
             d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
         except (OSError, ValueError) as e:
             raise InputError(f"{where}: not a model file: {e}") from e
         return cls.from_json(d, where)
+
+
+def load_model(path: Path | str | None = None):
+    """A flag-tuning model file of any family (None: the shipped model): a Predictor or a
+    GbmRanker, both with `lists`, `top1` and `propose(unit, k, fallback)`."""
+    from .gbm import GBM_FORMAT, GbmRanker
+    raw, where = _model_bytes(path)
+    try:
+        d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    except (OSError, ValueError) as e:
+        raise InputError(f"{where}: not a model file: {e}") from e
+    if isinstance(d, dict) and d.get("format") == GBM_FORMAT:
+        return GbmRanker.from_json(d, where)
+    return Predictor.from_json(d, where)
+
+
+def _model_bytes(path) -> tuple[bytes, str]:
+    try:
+        if path is None:
+            raw = resources.files("compilerlm.predictor").joinpath(DEFAULT_MODEL).read_bytes()
+            return raw, f"the shipped model ({DEFAULT_MODEL})"
+        return Path(path).read_bytes(), str(path)
+    except FileNotFoundError:
+        raise InputError(f"{path or DEFAULT_MODEL}: no such model file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a directory, not a model file") from None

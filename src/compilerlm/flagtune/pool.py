@@ -1,0 +1,186 @@
+"""A pool of verified lists measured on every unit of a corpus: what rankers learn from.
+
+A label (autotune/labels.py) says which list is best for one unit; a ranker also needs to
+know how every other list of its pool does there, bad ones included, and on units it will
+be judged on (validation, test) what each list would have given. This table holds exactly
+that: one row per unit (provenance, split, features, -Oz size) with the binary size of every
+pool list, so that models are trained, selected and scored on a fresh machine without the
+corpus and without compiling anything.
+
+    pool = pool_lists(label_rows, extra=Predictor.load().lists, engine=engine)
+    measure_pool(corpus_dir, table, pool, engine, splits={"train", "validation", "test"})
+    rows, lists = read_pool(table)      # rows[i]["sizes"][j]: lists[j] on unit i (None: failed)
+
+The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
+validation or test: their labels are what a model is judged against), and any extra lists
+(the shipped model's coreset), each kept only when PassListEval's built-in suite accepts it.
+Units are taken in the labeller's fixed order within each split, the splits in turn
+(validation, test, train, validation, ...), and the table is rewritten atomically after each chunk; a
+rerun measures only the (unit, list) pairs the table lacks, so the pool may grow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..autotune.config import OZ_LISTS
+from ..autotune.labels import label_order
+from ..corpus.corpus import load_row, read_index
+from ..errors import InputError
+from ..toolchain.engine import Engine
+from ..toolchain.passes import parse_pass_list
+
+CHUNK = 16  # units measured between two writes of the table
+SPLIT_ORDER = {"validation": 0, "test": 1, "train": 2}
+TRAINING_SPLITS = ("train",)  # whose labels may enter the pool
+
+
+def pool_lists(label_rows: list[dict], extra=(), engine: Engine | None = None,
+               progress=None) -> tuple[list[str], list[str]]:
+    """(accepted, rejected) pipelines of the pool, in a fixed order: -Oz lists, the training
+    labels' verified winners (most common first), then `extra`."""
+    from collections import Counter
+    winners = Counter(parse_pass_list(list(r["best_passes"])).pipeline for r in label_rows
+                      if r.get("split") in TRAINING_SPLITS and r.get("validated")
+                      and r.get("best_passes"))
+    ordered = [parse_pass_list(list(x)).pipeline for x in OZ_LISTS]
+    ordered += sorted(winners, key=lambda p: (-winners[p], len(p), p))
+    ordered += [parse_pass_list(list(x)).pipeline for x in extra]
+    seen, pool = set(), []
+    for p in ordered:
+        if p and p not in seen:
+            seen.add(p)
+            pool.append(p)
+    if engine is None:
+        return pool, []
+    from ..passlisteval import PassListEval, builtin_suite
+    checker, programs = PassListEval(engine), builtin_suite()
+    accepted, rejected = [], []
+    for i, p in enumerate(pool):
+        ok = p in ordered[:len(OZ_LISTS)] or \
+            checker.check(p, programs, fail_fast=True, raw=True).accepted
+        (accepted if ok else rejected).append(p)
+        if progress:
+            progress(i + 1, len(pool), "pool lists checked")
+    return accepted, rejected
+
+
+def read_pool(path: Path) -> tuple[list[dict], list[str]]:
+    """The table's rows and its lists (the order of every row's `sizes`)."""
+    path = Path(path)
+    if not path.exists():
+        return [], []
+    import pyarrow.parquet as pq
+    try:
+        table = pq.read_table(path)
+        lists = json.loads((table.schema.metadata or {})[b"lists"])
+    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+        raise InputError(f"{path}: not a pool table: {e}") from e
+    return table.to_pylist(), lists
+
+
+def write_pool(path: Path, rows: list[dict], lists: list[str]) -> None:
+    """Write the whole table atomically (a temporary file renamed over the old one)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..predictor.features import FEATURE_NAMES
+    schema = pa.schema([
+        ("unit_hash", pa.string()), ("name", pa.string()), ("package", pa.string()),
+        ("split", pa.string()), ("ir_instructions", pa.int64()),
+        ("features", pa.list_(pa.float32())), ("oz_binary_size", pa.int64()),
+        ("sizes", pa.list_(pa.int64())),
+    ])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist(sorted(rows, key=lambda r: (r["package"], r["name"])),
+                                 schema=schema)
+    table = table.replace_schema_metadata({"lists": json.dumps(lists),
+                                           "feature_names": json.dumps(FEATURE_NAMES)})
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _realign(rows: list[dict], old: list[str], new: list[str]) -> list[tuple[dict, list[int]]]:
+    """Re-key every row's sizes from the old list order to the new; returns each row with
+    the positions of the lists it has never been measured with."""
+    if old == new:
+        return []
+    at = {p: i for i, p in enumerate(old)}
+    for r in rows:
+        r["sizes"] = [r["sizes"][at[p]] if p in at else None for p in new]
+    unmeasured = [j for j, p in enumerate(new) if p not in at]
+    return [(r, unmeasured) for r in rows]
+
+
+def interleaved(index_rows: list[dict]) -> list[dict]:
+    """Units in the labeller's order within each split, the splits taken in turn (one
+    validation unit, one test unit, one training unit, ...): whenever a run stops, there is
+    something to train on, to choose with and to report on."""
+    by_split: dict[str, list[dict]] = {}
+    for r in sorted(index_rows, key=lambda r: label_order(r["hash"])):
+        by_split.setdefault(r.get("split") or "", []).append(r)
+    ranked = [(rank, SPLIT_ORDER.get(split, 3), r) for split, rows in by_split.items()
+              for rank, r in enumerate(rows)]
+    return [r for _, _, r in sorted(ranked, key=lambda t: t[:2])]
+
+
+def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine, *,
+                 splits: set[str] | None = None, limit: int | None = None,
+                 max_instructions: int | None = None, progress=None) -> dict:
+    """Measure the pool on up to `limit` more units (and the table's units on lists new to
+    it: all of them before the table is written again, since None means "failed" there; a
+    kill in between costs only the time, the engine's cache answers the rerun)."""
+    from ..predictor.features import unit_features
+    if not lists:
+        raise InputError("the pool is empty: no list to measure")
+    rows, old = read_pool(table)
+    merged = old + [p for p in lists if p not in old]
+    stale = _realign(rows, old, merged)
+    index = {r["hash"]: r for r in read_index(corpus_dir)}
+    filled = 0
+    for n, (r, positions) in enumerate(stale):
+        if r["unit_hash"] not in index:
+            raise InputError(f"{table}: unit {r['name']} is not in {corpus_dir}; measure new "
+                             f"lists with the corpus the table was made from")
+        unit = load_row(corpus_dir, index[r["unit_hash"]])
+        ms = engine.measure_many([(unit, merged[j]) for j in positions], raw=True)
+        for j, m in zip(positions, ms):
+            r["sizes"][j] = m.binary_size if m.ok else None
+        filled += 1
+        if progress:
+            progress(n + 1, len(stale), "units measured with the new lists")
+    if stale or not rows:
+        write_pool(table, rows, merged)
+    done = {r["unit_hash"] for r in rows}
+    todo = interleaved([r for r in index.values()
+                        if (not splits or r.get("split") in splits) and r["hash"] not in done
+                        and r.get("ir_instructions")
+                        and not (max_instructions and r["ir_instructions"] > max_instructions)])
+    if limit is not None:
+        todo = todo[:limit]
+    for start in range(0, len(todo), CHUNK):
+        for r in todo[start:start + CHUNK]:
+            unit = load_row(corpus_dir, r)
+            oz = engine.oz_baseline(unit)
+            ms = engine.measure_many([(unit, p) for p in merged], raw=True)
+            rows.append({
+                "unit_hash": unit.hash, "name": unit.name, "package": r.get("package") or "",
+                "split": r.get("split") or "", "ir_instructions": int(r["ir_instructions"]),
+                "features": [float(x) for x in unit_features(unit)],
+                "oz_binary_size": oz.binary_size if oz.ok else None,
+                "sizes": [m.binary_size if m.ok else None for m in ms]})
+        write_pool(table, rows, merged)
+        if progress:
+            progress(min(start + CHUNK, len(todo)), len(todo), "units measured")
+    return {"table": str(table), "added": len(todo), "filled": filled, "lists": len(merged),
+            **pool_summary(rows)}
+
+
+def pool_summary(rows: list[dict]) -> dict:
+    from collections import Counter
+    return {"units": len(rows), "by_split": dict(Counter(r["split"] for r in rows)),
+            "packages": len({r["package"] for r in rows})}

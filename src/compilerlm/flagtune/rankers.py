@@ -1,0 +1,210 @@
+"""Flag-tuning models trained from a pool table (pool.py), and how they are compared.
+
+Two families learn from the same table (every pool list's size on every training unit):
+
+- `knn`: the nearest-neighbour ranker of predictor/model.py, its table being the pool
+  table's training rows (k, prior and risk chosen by leaving each package out, train.fit).
+- `gbm`: a gradient-boosted regression (LightGBM) of log(size / -Oz size) from the unit's
+  features and the list's own (which passes it has, how often, before or after -Oz, its
+  length, and the list itself as a category), over every (training unit, pool list) pair.
+  For a new unit it predicts every pool list and proposes the best predicted first.
+
+Both are scored the same way on units they never saw (validation packages to choose, test
+packages to report): the K lists proposed, -Oz as fallback at K >= 2, each unit counted at
+the smallest size among them, as the pool table measured it (the pool's lists all pass
+PassListEval's built-in suite; `optimize` checks them again on each unit).
+
+    data = PoolData.load("corpora/debian/pool.parquet")
+    model = train_gbm(data, data.split_mask("train"))
+    scores = score(model, data, data.split_mask("validation"), budgets=(1, 2, 10))
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..autotune.config import OZ_LISTS
+from ..errors import InputError
+from ..predictor.gbm import GbmRanker, list_descriptor, pass_vocabulary
+from ..predictor.model import FAILED_LOG_RATIO
+from ..toolchain.passes import parse_pass_list
+from .pool import read_pool
+
+# A log-ratio beyond these says only "far better / far worse than -Oz": clipped so that a few
+# extreme units do not dominate a squared loss.
+CLIP = (-1.0, FAILED_LOG_RATIO)
+
+
+@dataclass
+class PoolData:
+    """A pool table as arrays: features X (units, features), log-ratios R (units, lists)."""
+    lists: list[str]
+    X: np.ndarray
+    R: np.ndarray
+    oz: np.ndarray  # -Oz binary size per unit
+    sizes: np.ndarray  # (units, lists) binary sizes; -Oz's where a list failed
+    names: list[str]  # package/name
+    packages: np.ndarray
+    splits: np.ndarray
+    hashes: list[str]
+
+    @classmethod
+    def load(cls, path) -> PoolData:
+        rows, lists = read_pool(Path(path))
+        rows = [r for r in rows if r["oz_binary_size"]]  # no code at -Oz: nothing to win
+        if not rows:
+            raise InputError(f"{path}: no measured units in the pool table")
+        oz = np.array([r["oz_binary_size"] for r in rows], dtype=np.float64)
+        raw = np.array([[s if s else np.nan for s in r["sizes"]] for r in rows],
+                       dtype=np.float64)
+        R = np.where(np.isnan(raw), FAILED_LOG_RATIO, np.log(raw / oz[:, None]))
+        return cls(lists=lists, X=np.array([r["features"] for r in rows], dtype=np.float64),
+                   R=R, oz=oz, sizes=np.where(np.isnan(raw), oz[:, None], raw),
+                   names=[f"{r['package']}/{r['name'].split('/', 1)[-1]}" for r in rows],
+                   packages=np.array([r["package"] for r in rows]),
+                   splits=np.array([r["split"] for r in rows]),
+                   hashes=[r["unit_hash"] for r in rows])
+
+    def split_mask(self, *splits: str) -> np.ndarray:
+        return np.isin(self.splits, splits)
+
+
+GBM_PARAMS = {"objective": "regression", "learning_rate": 0.05, "num_leaves": 31,
+              "min_data_in_leaf": 40, "feature_fraction": 0.8, "bagging_fraction": 0.8,
+              "bagging_freq": 1, "lambda_l2": 1.0, "verbosity": -1, "seed": 0,
+              "deterministic": True, "num_threads": 2}
+
+
+def gbm_rows(data: PoolData, mask: np.ndarray, descriptors: np.ndarray):
+    """(unit, list) training rows: unit features, list descriptor, list index."""
+    idx = np.flatnonzero(mask)
+    n = len(data.lists)
+    X = np.hstack([np.repeat(data.X[idx], n, axis=0), np.tile(descriptors, (len(idx), 1)),
+                   np.tile(np.arange(n), len(idx))[:, None]])
+    y = np.clip(data.R[idx].reshape(-1), *CLIP)
+    return X, y
+
+
+def train_gbm(data: PoolData, mask: np.ndarray, rounds: int = 300, params: dict | None = None,
+              meta: dict | None = None, objective: str = "regression") -> GbmRanker:
+    """objective `regression`: the clipped log-ratio, squared loss; `lambdarank`: the order of
+    the lists on each unit (relevance: each full per cent below -Oz is a grade, at most 30),
+    so that what is learnt is which list is best where, not how large anything is."""
+    import lightgbm
+    vocab = pass_vocabulary(data.lists)
+    descriptors = np.array([list_descriptor(p, vocab) for p in data.lists])
+    X, y = gbm_rows(data, mask, descriptors)
+    params = {**GBM_PARAMS, **(params or {})}
+    if objective == "lambdarank":
+        params.update(objective="lambdarank", lambdarank_truncation_level=10,
+                      label_gain=list(range(31)), eval_at=[1, 2, 10])
+        y = np.clip(np.floor(-100 * (np.exp(y) - 1)) + 1, 0, 30).astype(int)
+        group = [len(data.lists)] * int(mask.sum())
+    else:
+        group = None
+    # Every unit weighs the same whatever its size; the list's index is a category.
+    train = lightgbm.Dataset(X, y, group=group, categorical_feature=[X.shape[1] - 1],
+                             free_raw_data=True)
+    booster = lightgbm.train(params, train, num_boost_round=rounds)
+    lists = [list(parse_pass_list(p).names) for p in data.lists]
+    return GbmRanker(lists=lists, pipelines=list(data.lists), vocab=vocab,
+                     booster_text=booster.model_to_string(), top1=_top1(data, mask),
+                     meta={**(meta or {}), "rounds": rounds, "objective": objective,
+                           "params": params, "training_units": int(mask.sum())})
+
+
+def _top1(data: PoolData, mask: np.ndarray) -> list[str]:
+    """The pool list with the best mean log-ratio on the training units (-Oz's excluded)."""
+    mean = np.minimum(data.R[mask], FAILED_LOG_RATIO).mean(axis=0)
+    oz_lists = {parse_pass_list(list(x)).pipeline for x in OZ_LISTS}
+    order = [j for j in np.argsort(mean, kind="stable") if data.lists[j] not in oz_lists]
+    return list(parse_pass_list(data.lists[order[0]]).names)
+
+
+# -- the nearest-neighbour model on a pool table ------------------------------------------
+def train_knn(data: PoolData, mask: np.ndarray, meta: dict | None = None):
+    from .train import fit
+    idx = np.flatnonzero(mask)
+    return fit([list(parse_pass_list(p).names) for p in data.lists], data.X[idx], data.R[idx],
+               [data.names[i] for i in idx], _top1(data, mask), meta or {})
+
+
+# -- scoring ---------------------------------------------------------------------------
+def chosen_indices(model, data: PoolData, i: int, k: int, fallback: bool) -> list[int]:
+    """The pool positions of the lists a model proposes for unit i (a model whose lists are
+    not all in the pool cannot be scored on it)."""
+    if isinstance(model, GbmRanker):
+        chosen, lists = model.rank(data.X[i], k, fallback), model.pipelines
+    else:
+        chosen, _, _ = model.rank(data.X[i], k, fallback=fallback)
+        lists = [parse_pass_list(list(x)).pipeline for x in model.lists]
+    at = _positions(tuple(data.lists))
+    try:
+        return [at[lists[j]] for j in chosen]
+    except KeyError as e:
+        raise InputError(f"the model proposes a list the pool table lacks: {e}") from None
+
+
+_POSITIONS: dict = {}
+
+
+def _positions(lists: tuple) -> dict[str, int]:
+    if lists not in _POSITIONS:
+        _POSITIONS.clear()
+        _POSITIONS[lists] = {p: j for j, p in enumerate(lists)}
+    return _POSITIONS[lists]
+
+
+def score(model, data: PoolData, mask: np.ndarray, budgets=(1, 2, 10),
+          autotuner: dict[str, int] | None = None) -> dict:
+    """Gains below -Oz on the masked units at each budget K (K = 1: the first list alone,
+    zero-shot; K >= 2: the first K - 1 lists and -Oz), the pool's own bound (best list per
+    unit), and with `autotuner` (unit hash -> verified best size) the share of its gain, by
+    total bytes saved and by geomean, on the units it labelled."""
+    from ..metrics import improvement
+    idx = np.flatnonzero(mask)
+    out = {"units": len(idx), "packages": len(set(data.packages[idx]))}
+    t0 = time.perf_counter()
+    per_k = {}
+    for k in budgets:
+        sizes = []
+        for i in idx:
+            if k == 1:
+                j = chosen_indices(model, data, i, 1, fallback=False)[0]
+                sizes.append(data.sizes[i, j])
+            else:
+                chosen = chosen_indices(model, data, i, k - 1, fallback=True)
+                sizes.append(min([data.oz[i], *data.sizes[i, chosen]]))
+        per_k[k] = np.array(sizes)
+        g = improvement(list(zip(sizes, data.oz[idx])))
+        out[f"k{k}"] = {"total_pct": g["improvement_total_pct"],
+                        "geomean_pct": g["improvement_geomean_pct"]}
+    out["ranking_ms_per_unit"] = round(1000 * (time.perf_counter() - t0)
+                                       / max(1, len(idx) * len(budgets)), 3)
+    bound = np.minimum(data.sizes[idx].min(axis=1), data.oz[idx])
+    g = improvement(list(zip(bound, data.oz[idx])))
+    out["pool_bound"] = {"total_pct": g["improvement_total_pct"],
+                         "geomean_pct": g["improvement_geomean_pct"]}
+    if autotuner:
+        have = [n for n, i in enumerate(idx) if data.hashes[i] in autotuner]
+        if have:
+            oz = data.oz[idx][have]
+            auto = np.array([min(autotuner[data.hashes[idx[n]]], data.oz[idx[n]])
+                             for n in have])
+            saved_auto = float((oz - auto).sum())
+            geo_auto = float(np.log(auto / oz).mean())
+            out["autotuner"] = {"units": len(have), **{
+                k: v for k, v in zip(("total_pct", "geomean_pct"), (
+                    100 * saved_auto / oz.sum(), 100 * (1 - math.exp(geo_auto))))}}
+            for k in budgets:
+                s = per_k[k][have]
+                out[f"k{k}"]["share_total"] = round(float((oz - s).sum()) / saved_auto, 4) \
+                    if saved_auto > 0 else None
+                out[f"k{k}"]["share_geomean"] = round(float(np.log(s / oz).mean()) / geo_auto,
+                                                      4) if geo_auto < 0 else None
+    return out

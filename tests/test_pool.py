@@ -1,0 +1,125 @@
+"""The pool table (`corpus pool`) and the model families trained from it (flagtune/rankers.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES, packaged_corpus, run_cli
+
+from compilerlm.errors import InputError
+from compilerlm.flagtune.pool import measure_pool, pool_lists, read_pool
+from compilerlm.flagtune.rankers import PoolData, score, train_gbm, train_knn
+from compilerlm.predictor import load_model
+from compilerlm.predictor.gbm import GbmRanker
+from compilerlm.toolchain.passes import parse_pass_list
+
+PACKAGES = {"loops.c": ("pkg-a", "train"), "switch.c": ("pkg-a", "train"),
+            "strings.c": ("pkg-b", "train"), "structs.c": ("pkg-b", "train"),
+            "fnptr.c": ("pkg-c", "train"), "float.c": ("pkg-c", "train"),
+            "recursion.c": ("pkg-d", "validation"), "globals.c": ("pkg-e", "test")}
+# Lists with known effects: -Oz, no optimisation (verify: far larger), two near -Oz.
+LISTS = [parse_pass_list(x).pipeline for x in
+         ("default<Oz>", "verify", "default<Oz>,mergefunc", "loop-rotate,default<Oz>")]
+
+
+def _corpus(tmp_path):
+    return packaged_corpus(tmp_path / "corpus", PACKAGES)
+
+
+def test_pool_lists_take_training_winners_only(engine):
+    labels = [{"split": "train", "validated": True, "best_passes": ["sroa", "default<Oz>"]},
+              {"split": "train", "validated": False, "best_passes": ["gvn"]},
+              {"split": "test", "validated": True, "best_passes": ["instcombine"]},
+              {"split": "train", "validated": True, "best_passes": ["sroa", "default<Oz>"]}]
+    lists, rejected = pool_lists(labels, extra=[["default<Oz>"], ["mem2reg"]])
+    # -Oz's own lists first, then the verified training winners, then the extra lists, once.
+    assert lists == [parse_pass_list(x).pipeline for x in (
+        "default<Oz>", "default<Oz>,slp-vectorizer", "sroa,default<Oz>", "mem2reg")]
+    assert rejected == []
+
+
+def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
+    corpus = _corpus(tmp_path)
+    table = tmp_path / "pool.parquet"
+    first = measure_pool(corpus, table, LISTS[:3], engine, limit=3)
+    rows, lists = read_pool(table)
+    assert first["added"] == 3 and lists == LISTS[:3]
+    # Splits in turn: the first three units are one of each split.
+    assert sorted(r["split"] for r in rows) == ["test", "train", "validation"]
+    for r in rows:
+        assert r["oz_binary_size"] > 0 and len(r["sizes"]) == 3
+        assert r["sizes"][0] == engine.measure(load_unit_of(corpus, r), "default<Oz>").binary_size
+        assert r["sizes"][1] > r["oz_binary_size"]  # no optimisation: far from -Oz
+    # A rerun adds the rest, and a list new to the pool is measured on the old units too.
+    second = measure_pool(corpus, table, LISTS, engine)
+    rows, lists = read_pool(table)
+    assert second["added"] == len(PACKAGES) - 3 and second["filled"] == 3
+    assert lists == LISTS and all(None not in r["sizes"] for r in rows)
+    assert measure_pool(corpus, table, LISTS, engine)["added"] == 0
+
+    # Both families train on the training packages and are scored on the others.
+    data = PoolData.load(table)
+    train = data.split_mask("train")
+    for model in (train_gbm(data, train, rounds=20, params={"min_data_in_leaf": 2}),
+                  train_knn(data, train)):
+        s = score(model, data, data.split_mask("validation", "test"), budgets=(1, 2))
+        assert s["units"] == 2
+        # With the -Oz fallback nothing is ever larger than -Oz, and no model beats the
+        # pool's own best list per unit.
+        assert s["k2"]["total_pct"] >= 0
+        assert s["k2"]["total_pct"] <= s["pool_bound"]["total_pct"] + 1e-9
+        # no optimisation is never proposed first: it is far larger everywhere in training.
+        first = model.propose(load_unit_of(corpus, rows[0]), 1, fallback=False).lists[0]
+        assert first != ["verify"]
+
+    # A gradient-boosted model file loads back and ranks the same.
+    model = train_gbm(data, train, rounds=20, params={"min_data_in_leaf": 2})
+    model.save(tmp_path / "gbm.json.gz")
+    again = load_model(tmp_path / "gbm.json.gz")
+    assert isinstance(again, GbmRanker)
+    assert np.allclose(again.predict(data.X[0]), model.predict(data.X[0]))
+
+
+def load_unit_of(corpus, row):
+    from compilerlm.corpus.corpus import load_row, read_index
+    return next(load_row(corpus, r) for r in read_index(corpus) if r["hash"] == row["unit_hash"])
+
+
+def test_pool_command_and_errors(tmp_path):
+    corpus = _corpus(tmp_path)
+    table = tmp_path / "pool.parquet"
+    r = run_cli("corpus", "pool", corpus, "--table", table, "--split", "tset")
+    assert r.returncode != 0 and "unknown split 'tset'" in r.stderr
+    table.write_text("not parquet")
+    r = run_cli("corpus", "pool", corpus, "--table", table, "--no-model-lists", "--limit", "1")
+    assert r.returncode != 0 and "not a pool table" in r.stderr
+    assert "Traceback" not in r.stderr
+    with pytest.raises(InputError, match="no measured units"):
+        PoolData.load(tmp_path / "absent.parquet")
+
+
+def test_eval_flagtune_on_a_corpus_split_with_labels(tmp_path, engine):
+    """`eval flagtune CORPUS --split test --labels T`: the held-out split only, the autotuner's
+    gain from the label table, and the share per package (JSON and HTML)."""
+    import json
+
+    from compilerlm.autotune import AutotuneConfig, AutotuneStore
+    from compilerlm.autotune.labels import label_corpus
+    corpus = _corpus(tmp_path)
+    labels = tmp_path / "labels.parquet"
+    label_corpus(corpus, labels, AutotuneConfig(budget=4), engine,
+                 AutotuneStore(tmp_path / "tune.sqlite"), splits={"validation", "test"})
+    html = tmp_path / "report.html"
+    r = run_cli("eval", "flagtune", corpus, "--split", "validation,test", "--labels", labels,
+                "--budget", "2", "--html", html, "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["units"] == 2 and result["autotuner"]["units"] == 2
+    assert set(result["per_package"]) == {"pkg-d", "pkg-e"}
+    for p in result["per_package"].values():
+        assert p["units"] == 1 and p["improvement_total_pct"] >= 0
+    assert "Share of the autotuner" in html.read_text()
+    r = run_cli("eval", "flagtune", EXAMPLES / "loops.c", "--split", "test")
+    assert r.returncode != 0 and "not one" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("eval", "flagtune", corpus, "--labelled-only")
+    assert r.returncode != 0 and "--labelled-only needs --labels" in r.stderr
