@@ -104,6 +104,27 @@ def test_a_failed_build_is_a_record_and_adds_nothing(tmp_path):
     assert len(lines) == 2
 
 
+def test_packages_spread_over_a_local_ray_cluster(tmp_path):
+    """`corpus debian --ray local`: each package built by a Ray task in a worker process,
+    the corpus's index and records written one package at a time."""
+    ray = pytest.importorskip("ray")
+    out = tmp_path / "corpus"
+    _fake_package(out, "one")
+    _fake_package(out, "two")
+    corpus = DebianCorpus(out, jobs=1, fetch=False, log=lambda line: None)
+    try:
+        records = build_packages([PackageSpec("one"), PackageSpec("two", split="test")],
+                                 corpus, ray="local")
+    finally:
+        ray.shutdown()
+    assert sorted((r["package"], r["status"]) for r in records) == [("one", "ok"),
+                                                                    ("two", "ok")]
+    # Both packages have the same sources: the second to finish found its units there.
+    assert sorted(r["added"] for r in records) == [0, 2]
+    assert len(read_index(out)) == 2
+    assert len((out / "packages.jsonl").read_text().splitlines()) == 2
+
+
 def test_the_committed_manifest_is_split_by_package():
     specs = read_manifest(REPO / "corpora" / "debian" / "manifest.tsv")
     names = [s.name for s in specs]

@@ -188,13 +188,17 @@ def source_version(name: str) -> str | None:
     return versions[0] if versions else None
 
 
-class _AptLock:
-    """apt takes one install at a time: a lock across threads and processes."""
+class _FileLock:
+    """One holder at a time across threads and processes (Ray workers included): apt takes
+    one install at a time, and the corpus's index is written by one package at a time."""
 
-    _thread_lock = threading.Lock()
+    _thread_locks: dict[str, threading.Lock] = {}
+    _guard = threading.Lock()
 
     def __init__(self, path: Path):
         self.path = path
+        with self._guard:
+            self._thread_lock = self._thread_locks.setdefault(str(path), threading.Lock())
 
     def __enter__(self):
         self._thread_lock.acquire()
@@ -245,7 +249,7 @@ def fetch_source(spec: PackageSpec, work: Path) -> Path:
 
 
 def install_build_deps(spec: PackageSpec, lock: Path) -> None:
-    with _AptLock(lock):
+    with _FileLock(lock):
         # Another apt (another corpus, the user's) may hold dpkg's lock: wait for it.
         proc = _run(["apt-get", "build-dep", "-y", "-qq", "-o", "DPkg::Lock::Timeout=1200",
                      "--only-source", spec.apt_name],
@@ -370,7 +374,6 @@ class DebianCorpus:
 
     def __post_init__(self):
         self.out = Path(self.out)
-        self._corpus_lock = threading.Lock()
         self._say = self.log or (lambda line: print(line, file=sys.stderr))
 
     def done(self) -> dict[str, dict]:
@@ -401,7 +404,8 @@ class DebianCorpus:
         except (OSError, subprocess.SubprocessError) as e:
             record.update(status="failed", reason=f"{type(e).__name__}: {e}"[:300])
         record["seconds"] = round(time.perf_counter() - start, 1)
-        append_json_line(self.out / PACKAGES, record)
+        with _FileLock(self.out / WORK / "corpus.lock"):
+            append_json_line(self.out / PACKAGES, record)
         return record
 
     def _build_tree(self, spec: PackageSpec, tree: Path, record: dict) -> dict:
@@ -443,7 +447,7 @@ class DebianCorpus:
                     "binaries": [os.path.relpath(b, root) if b.startswith(root) else b
                                  for b in binaries.get(r["name"], [])]}
 
-        with self._corpus_lock:
+        with _FileLock(self.out / WORK / "corpus.lock"):
             summary = build_corpus(units, self.out,
                                    provenance=f"debian:{spec.name} {record['version']}",
                                    licence=licence, metadata=metadata)
