@@ -100,7 +100,8 @@ def test_pool_command_and_errors(tmp_path):
 
 def test_eval_flagtune_on_a_corpus_split_with_labels(tmp_path, engine):
     """`eval flagtune CORPUS --split test --labels T`: the held-out split only, the autotuner's
-    gain from the label table, and the share per package (JSON and HTML)."""
+    gain from the label table, and the share per package (JSON and HTML); and `dataset
+    flagtune --labels T`."""
     import json
 
     from compilerlm.autotune import AutotuneConfig, AutotuneStore
@@ -119,7 +120,30 @@ def test_eval_flagtune_on_a_corpus_split_with_labels(tmp_path, engine):
     for p in result["per_package"].values():
         assert p["units"] == 1 and p["improvement_total_pct"] >= 0
     assert "Share of the autotuner" in html.read_text()
+    # The flag-tuning dataset from the same table: the labelled units only, their lists.
+    r = run_cli("dataset", "flagtune", corpus, "--labels", labels, "-o", tmp_path / "ft",
+                "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["records"] == 2 and summary["splits"] == {"train": 0, "validation": 1,
+                                                             "test": 1}
     r = run_cli("eval", "flagtune", EXAMPLES / "loops.c", "--split", "test")
     assert r.returncode != 0 and "not one" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("eval", "flagtune", corpus, "--labelled-only")
     assert r.returncode != 0 and "--labelled-only needs --labels" in r.stderr
+
+
+def test_the_shipped_default_model_retrains_from_the_committed_pool_table(tmp_path, units):
+    """docs/flagtune.md's one command: the committed pool table gives the shipped default
+    model back (same family, lists and choices), on a fresh machine without the corpus."""
+    from conftest import REPO
+    shipped = load_model("default")
+    family = shipped.meta["family"]
+    out = tmp_path / "default.json.gz"
+    r = run_cli("train-predictor", "--pool", REPO / "corpora/debian/pool.parquet", "--family",
+                family, "-o", out, "--json")
+    assert r.returncode == 0, r.stderr
+    again = load_model(out)
+    assert again.lists == shipped.lists and again.top1 == shipped.top1
+    for unit in units.values():
+        assert again.propose(unit, 9).lists == shipped.propose(unit, 9).lists

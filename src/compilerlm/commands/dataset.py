@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from .common import (
     CommandFailed,
     engine_options,
@@ -109,17 +110,27 @@ def dataset_emulation(inputs, lists, variant, no_determinism_check, out, tokeniz
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Autotuner store with the best lists (else a quick search).")
+@click.option("--labels", "label_table", type=click.Path(exists=True, dir_okay=False,
+                                                       path_type=Path), default=None,
+              help="A corpus's label table (`corpus label`): its verified best lists, for "
+                   "the units it holds.")
 @click.option("--budget", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Budget of the quick built-in search.")
 @click.option("--no-validate", is_flag=True, help="Quick search without PassListEval.")
 @_dataset_options
 @json_option
-def dataset_flagtune(inputs, db, budget, no_validate, out, tokenizer, max_tokens, engine_opts,
-                     seed, split_long, as_json):
+def dataset_flagtune(inputs, db, label_table, budget, no_validate, out, tokenizer, max_tokens,
+                     engine_opts, seed, split_long, as_json):
     """Flag tuning: IR in, the best pass list with sizes and the optimised IR out."""
     from ..prompts.build import build_flagtune
 
     best = None
+    if db is not None and label_table is not None:
+        raise InputError("give the best lists once: --db or --labels")
+    if label_table is not None:
+        from ..autotune.labels import read_labels
+        best = {r["unit_hash"]: list(r["best_passes"]) for r in read_labels(label_table)
+                if r["validated"]}
     if db is not None:
         from ..autotune import AutotuneStore
         # The smallest stored result per unit over all runs of the store, a verified one

@@ -184,12 +184,13 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
     config = AutotuneConfig(budget=budget, seed=seed, insertion=False, validate=validate)
     verifier = config.verifier(engine) if best is None else None
     stats, records = BuildStats(), []
-    for raw, unit, base in _text_units(units, engine, stats, progress):
-        if best is not None and raw.hash in best:
-            passes = best[raw.hash]
-        elif best is not None:
+    if best is not None:  # units without a stored list cost nothing (a corpus has thousands)
+        for _ in range(sum(u.hash not in best for u in units)):
             stats.exclude("not in the store")
-            continue
+        units = [u for u in units if u.hash in best]
+    for raw, unit, base in _text_units(units, engine, stats, progress):
+        if best is not None:
+            passes = best[raw.hash]
         else:
             passes = list(tune_program(unit, config, engine, verifier).best_passes)
         m = engine.measure(unit, passes, want_ir=True)
