@@ -11,7 +11,8 @@ units the label table holds, the share of the autotuner's verified gain (by byte
 by geomean). Sizes are the pool table's measurements: nothing is compiled here, and every
 pool list passed PassListEval's built-in suite. Families:
 
-- `shipped`: the model in the package today (its lists are in the pool);
+- `library`: the nearest-neighbour model trained on 151 library units, the default before
+  this table existed (its lists are in the pool);
 - `mean`: the pool lists with the best mean on the training units, the same for every unit;
 - `knn`: the nearest-neighbour ranker refit on the pool table (train.fit);
 - `gbm`: the LightGBM regression of each list's log-ratio (flagtune/rankers.py);
@@ -29,7 +30,13 @@ import numpy as np
 
 from compilerlm.autotune.labels import read_labels
 from compilerlm.errors import CompilerlmError
-from compilerlm.flagtune.rankers import PoolData, score, train_gbm, train_knn
+from compilerlm.flagtune.rankers import (
+    PoolData,
+    cross_validate,
+    score,
+    train_gbm,
+    train_knn,
+)
 from compilerlm.predictor.model import Predictor
 from compilerlm.toolchain.passes import parse_pass_list
 
@@ -50,19 +57,13 @@ class MeanModel:
         return (self.with_fallback if fallback else self.zero_shot)[:k], None, None
 
 
-def families(data: PoolData, train: np.ndarray, only: set[str] | None):
-    def wanted(name):
-        return not only or name in only
-    if wanted("shipped"):
-        yield "shipped", lambda: Predictor.load()
-    if wanted("mean"):
-        yield "mean", lambda: MeanModel(data, train)
-    if wanted("knn"):
-        yield "knn", lambda: train_knn(data, train)
-    if wanted("gbm"):
-        yield "gbm", lambda: train_gbm(data, train)
-    if wanted("gbm-rank"):
-        yield "gbm-rank", lambda: train_gbm(data, train, objective="lambdarank")
+FAMILIES = {
+    "library": lambda data, mask: Predictor.load("library"),
+    "mean": MeanModel,
+    "knn": train_knn,
+    "gbm": train_gbm,
+    "gbm-rank": lambda data, mask: train_gbm(data, mask, objective="lambdarank"),
+}
 
 
 def main() -> int:
@@ -70,6 +71,9 @@ def main() -> int:
     ap.add_argument("--pool", required=True, help="the pool table (compilerlm corpus pool)")
     ap.add_argument("--labels", help="the label table: the autotuner's gain on the same units")
     ap.add_argument("--family", action="append", help="only these families (repeatable)")
+    ap.add_argument("--cv", type=int, default=5, metavar="FOLDS",
+                    help="package-grouped cross-validation on the training packages too "
+                         "(0: none)")
     ap.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = ap.parse_args()
     try:
@@ -84,14 +88,19 @@ def main() -> int:
     results = {"pool": args.pool, "lists": len(data.lists),
                "training_units": int(train.sum()),
                "training_packages": len(set(data.packages[train])), "families": {}}
-    for name, make in families(data, train, set(args.family or ())):
+    for name, make in FAMILIES.items():
+        if args.family and name not in args.family:
+            continue
         t0 = time.perf_counter()
-        model = make()
+        model = make(data, train)
         trained = time.perf_counter() - t0
         print(f"{name}: trained in {trained:.1f} s", file=sys.stderr)
         results["families"][name] = {"train_seconds": round(trained, 2), **{
             split: score(model, data, data.split_mask(split), BUDGETS,
                          autotuner) for split in ("validation", "test")}}
+        if args.cv:  # training packages, each ranked by a model that never saw it
+            results["families"][name]["train_cv"] = cross_validate(make, data, train,
+                                                                   args.cv, BUDGETS)
     if args.json:
         json.dump(results, sys.stdout, indent=1)
         print()
@@ -102,11 +111,14 @@ def main() -> int:
           "autotuner (units) | K=2 share total / geomean | K=10 share |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results["families"].items():
-        for split in ("validation", "test"):
+        for split in ("train_cv", "validation", "test"):
+            if split not in r:
+                continue
             s = r[split]
             auto = s.get("autotuner")
+            split = "training packages, CV" if split == "train_cv" else split
             print(f"| {name} | {split} | {s['units']} | {_pair(s['k1'])} | {_pair(s['k2'])} | "
-                  f"{_pair(s['k10'])} | {_pair(s['pool_bound'])} | "
+                  f"{_pair(s['k10'])} | {_pair(s.get('pool_bound'))} | "
                   + (f"{_pair(auto)} ({auto['units']}) | {_share(s['k2'])} | "
                      f"{_share(s['k10'])} |" if auto else "- | - | - |"))
     return 0

@@ -38,29 +38,31 @@ def test_bundled_benchmark_programs_print_their_expected_output(engine):
     assert verdict.accepted, verdict.failures
 
 
-def test_shipped_model_loads_and_ranks_quickly(units):
+def test_shipped_models_load_and_rank_quickly(units):
     import time
 
-    from compilerlm.predictor.model import Predictor
+    from compilerlm.predictor.model import Predictor, load_model
     from compilerlm.toolchain.passes import parse_pass_list
 
-    start = time.perf_counter()
-    model = Predictor.load()
-    choice = model.propose(units["toolkit.c"], 9)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0  # milliseconds in practice (docs/flagtune.md); generous here
-    assert len(choice.lists) == 9 and len({tuple(x) for x in choice.lists}) == 9
-    for lst in choice.lists:
-        parse_pass_list(lst)  # every proposed list is a valid LLVM 17 pipeline
-    assert all(r > 0 for r in choice.predicted_ratios)
-    assert model.top1 not in ([], ["default<Oz>"])
+    for name in ("default", "library"):
+        start = time.perf_counter()
+        model = load_model(name)
+        choice = model.propose(units["toolkit.c"], 9)
+        elapsed = time.perf_counter() - start
+        assert elapsed < 2.0  # milliseconds in practice (docs/flagtune.md); generous here
+        assert len(choice.lists) == 9 and len({tuple(x) for x in choice.lists}) == 9
+        for lst in choice.lists:
+            parse_pass_list(lst)  # every proposed list is a valid LLVM 17 pipeline
+        assert all(r > 0 for r in choice.predicted_ratios or [1.0])
+        assert model.top1 not in ([], ["default<Oz>"])
+    assert isinstance(load_model("library"), Predictor)
 
 
 def test_refit_from_the_shipped_table_reproduces_the_model(tmp_path, units):
     from compilerlm.predictor.model import Predictor
 
     out = tmp_path / "refit.json.gz"
-    r = run_cli("train-predictor", "--table", "default", "-o", out, "--json")
+    r = run_cli("train-predictor", "--table", "library", "-o", out, "--json")
     assert r.returncode == 0, r.stderr
     shipped, refit = Predictor.load(), Predictor.load(out)
     assert refit.k == shipped.k and refit.lists == shipped.lists
@@ -221,7 +223,7 @@ def test_autotune_coreset_strategy_starts_from_the_models_lists(tmp_path):
     assert rec["evaluations"]["search"] == 12
     assert rec["best_binary_size"] <= rec["oz_binary_size"]
     # The model's first list was among the candidates measured.
-    first = Predictor.load().propose(load_unit(EXAMPLES / "switch.c"), 1).lists[0]
+    first = Predictor.load("library").propose(load_unit(EXAMPLES / "switch.c"), 1).lists[0]
     r = run_cli("results", "--db", tmp_path / "t.sqlite", "--evaluations", "--export",
                 tmp_path / "e.jsonl", "--json")
     assert r.returncode == 0, r.stderr

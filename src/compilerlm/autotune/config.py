@@ -69,7 +69,9 @@ class AutotuneConfig:
 
     def start_lists(self, unit: Unit, n: int) -> list[list[str]]:
         """The model's n most promising lists for the unit: where guided and coreset start."""
-        return load_model(self.model).propose(unit, n).lists
+        # The library model unless the run names one: the default model may change without
+        # changing what a configuration's search does.
+        return load_model(self.model or "library").propose(unit, n).lists
 
     def verifier(self, engine: Engine) -> Verifier | None:
         """What checks this run's winners (None: a raw search, nothing verified)."""

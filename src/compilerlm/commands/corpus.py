@@ -229,7 +229,7 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
               help="Label tables whose training units' verified best lists join the pool "
                    "(repeatable).")
 @click.option("--model-lists/--no-model-lists", default=True, show_default=True,
-              help="Add the shipped model's lists to the pool.")
+              help="Add the shipped library model's lists to the pool.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Result cache for the evaluations (default: the shared cache).")
 @click.option("--split", "splits", default="train,validation,test", show_default=True,
@@ -245,18 +245,18 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
     """Measure a pool of verified lists on every unit: what flag-tuning models learn from.
 
     The pool: -Oz's lists, the verified best lists of the label tables' training units and
-    the shipped model's lists, each kept only when PassListEval's built-in suite accepts it.
+    the shipped library model's lists, each kept only when PassListEval's built-in suite accepts it.
     Validation and test units first, then training units, in the labeller's fixed order; the
     table is rewritten after every 16 units, and a rerun measures only what it lacks (lists
     new to the pool included)."""
     from ..autotune.labels import read_labels
     from ..flagtune.pool import measure_pool, pool_lists
-    from ..predictor.model import Predictor
+    from ..predictor.model import load_model
     from ..progress import progress_bar
 
     wanted = _splits(splits)
     labels = [row for t in label_tables for row in read_labels(t)]
-    extra = Predictor.load().lists if model_lists else []
+    extra = load_model("library").lists if model_lists else []
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         lists, rejected = pool_lists(labels, extra, engine, progress=bar)
         summary = measure_pool(corpus_dir, table, lists, engine, splits=wanted, limit=limit,

@@ -27,7 +27,7 @@ from .project import project_options, project_spec, run_project
 
 def _flagtune_options(f):
     f = click.option("--model", "model_spec", default="default", show_default=True,
-                     help="default | top1 | oz | autotune:DB | MODEL.json.gz | hf:PATH | "
+                     help="default | library | top1 | oz | autotune:DB | MODEL.json.gz | hf:PATH | "
                           "openai:URL")(f)
     f = click.option("--no-validate", is_flag=True,
                      help="Skip PassListEval (and the program's own run).")(f)
@@ -274,7 +274,7 @@ def _print_eval(result) -> None:
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",
               help="Refit from the training table a nearest-neighbour model file carries "
-                   "instead of from stores.")
+                   "('library': the shipped one) instead of from stores.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Model file to write (.json.gz).")
 @click.option("--sample", "sample_size", type=click.IntRange(1, 100_000), default=40,
@@ -299,7 +299,7 @@ def train_predictor(pool_table, family, dbs, table, output, sample_size, lists, 
     if pool_table:
         return _train_from_pool(pool_table, family, output, command, as_json)
     if table:
-        model = refit(Predictor.load(None if table == "default" else table), command)
+        model = refit(Predictor.load(table), command)
     else:
         # The stores double as the engine cache, so an interrupted training resumes.
         with engine_opts.engine(cache_path=Path(dbs[0])) as engine, \

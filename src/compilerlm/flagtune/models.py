@@ -1,6 +1,7 @@
 """Flag-tuning models by name: what `--model` accepts in `optimize` and `eval flagtune`.
 
     default          the shipped CPU model (predictor/), the default everywhere
+    library          the earlier shipped model (151 library units), where searches start
     PATH.json.gz     a model written by `compilerlm train-predictor`
     oz               the baseline: clang -Oz itself (0 % by construction)
     top1             the single most common best list of the default model's training corpus
@@ -79,6 +80,8 @@ class AutotuneModel:
 def resolve_model(spec: str):
     if spec in ("default", "", None):
         return PredictorModel(load_model(), "default")
+    if spec == "library":
+        return PredictorModel(load_model("library"), "library")
     if spec == "oz":
         return FixedModel([None], "oz")
     if spec == "top1":
@@ -91,5 +94,5 @@ def resolve_model(spec: str):
         return LLMFlagTuner(resolve_backend(spec))
     if Path(spec).exists():
         return PredictorModel(load_model(spec), spec)
-    raise InputError(f"unknown model {spec!r}: use default, top1, oz, autotune:DB, "
+    raise InputError(f"unknown model {spec!r}: use default, library, top1, oz, autotune:DB, "
                      "a model file from `compilerlm train-predictor`, hf:PATH or openai:URL")

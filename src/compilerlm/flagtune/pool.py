@@ -7,13 +7,14 @@ that: one row per unit (provenance, split, features, -Oz size) with the binary s
 pool list, so that models are trained, selected and scored on a fresh machine without the
 corpus and without compiling anything.
 
-    pool = pool_lists(label_rows, extra=Predictor.load().lists, engine=engine)
+    pool = pool_lists(label_rows, extra=load_model("library").lists, engine=engine)
     measure_pool(corpus_dir, table, pool, engine, splits={"train", "validation", "test"})
     rows, lists = read_pool(table)      # rows[i]["sizes"][j]: lists[j] on unit i (None: failed)
 
 The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
 validation or test: their labels are what a model is judged against), and any extra lists
-(the shipped model's coreset), each kept only when PassListEval's built-in suite accepts it.
+(the shipped library model's coreset), each kept only when PassListEval's built-in suite
+accepts it.
 Units are taken in the labeller's fixed order within each split, the splits in turn
 (validation, test, train, validation, ...), and the table is rewritten atomically after each chunk; a
 rerun measures only the (unit, list) pairs the table lacks, so the pool may grow.

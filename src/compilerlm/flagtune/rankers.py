@@ -166,26 +166,58 @@ def score(model, data: PoolData, mask: np.ndarray, budgets=(1, 2, 10),
     zero-shot; K >= 2: the first K - 1 lists and -Oz), the pool's own bound (best list per
     unit), and with `autotuner` (unit hash -> verified best size) the share of its gain, by
     total bytes saved and by geomean, on the units it labelled."""
-    from ..metrics import improvement
     idx = np.flatnonzero(mask)
-    out = {"units": len(idx), "packages": len(set(data.packages[idx]))}
     t0 = time.perf_counter()
-    per_k = {}
-    for k in budgets:
-        sizes = []
-        for i in idx:
-            if k == 1:
-                j = chosen_indices(model, data, i, 1, fallback=False)[0]
-                sizes.append(data.sizes[i, j])
-            else:
-                chosen = chosen_indices(model, data, i, k - 1, fallback=True)
-                sizes.append(min([data.oz[i], *data.sizes[i, chosen]]))
-        per_k[k] = np.array(sizes)
+    per_k = {k: sizes_at(model, data, idx, k) for k in budgets}
+    out = score_sizes(data, idx, per_k, autotuner)
+    out["ranking_ms_per_unit"] = round(1000 * (time.perf_counter() - t0)
+                                       / max(1, len(idx) * len(budgets)), 3)
+    return out
+
+
+def sizes_at(model, data: PoolData, idx: np.ndarray, k: int) -> np.ndarray:
+    """Each unit's size at budget K: K = 1 the first list alone (zero-shot), K >= 2 the
+    smallest of the first K - 1 lists and -Oz."""
+    sizes = []
+    for i in idx:
+        if k == 1:
+            sizes.append(data.sizes[i, chosen_indices(model, data, i, 1, fallback=False)[0]])
+        else:
+            chosen = chosen_indices(model, data, i, k - 1, fallback=True)
+            sizes.append(min([data.oz[i], *data.sizes[i, chosen]]))
+    return np.array(sizes)
+
+
+def cross_validate(train_fn, data: PoolData, mask: np.ndarray, folds: int = 5,
+                   budgets=(1, 2, 10)) -> dict:
+    """Package-grouped cross-validation on the masked units: each fold's packages ranked by
+    a model trained on the other folds' packages only (packages dealt to folds in a fixed
+    order of their names' hashes)."""
+    import hashlib
+    idx = np.flatnonzero(mask)
+    packages = sorted(set(data.packages[idx]),
+                      key=lambda p: hashlib.sha256(p.encode()).hexdigest())
+    fold_of = {p: n % folds for n, p in enumerate(packages)}
+    per_k = {k: np.zeros(len(idx)) for k in budgets}
+    for f in range(folds):
+        held = np.array([fold_of[data.packages[i]] == f for i in idx])
+        if not held.any():
+            continue
+        train = mask.copy()
+        train[idx[held]] = False
+        model = train_fn(data, train)
+        for k in budgets:
+            per_k[k][held] = sizes_at(model, data, idx[held], k)
+    return score_sizes(data, idx, per_k)
+
+
+def score_sizes(data: PoolData, idx: np.ndarray, per_k: dict, autotuner=None) -> dict:
+    from ..metrics import improvement
+    out = {"units": len(idx), "packages": len(set(data.packages[idx]))}
+    for k, sizes in per_k.items():
         g = improvement(list(zip(sizes, data.oz[idx])))
         out[f"k{k}"] = {"total_pct": g["improvement_total_pct"],
                         "geomean_pct": g["improvement_geomean_pct"]}
-    out["ranking_ms_per_unit"] = round(1000 * (time.perf_counter() - t0)
-                                       / max(1, len(idx) * len(budgets)), 3)
     bound = np.minimum(data.sizes[idx].min(axis=1), data.oz[idx])
     g = improvement(list(zip(bound, data.oz[idx])))
     out["pool_bound"] = {"total_pct": g["improvement_total_pct"],
@@ -201,7 +233,7 @@ def score(model, data: PoolData, mask: np.ndarray, budgets=(1, 2, 10),
             out["autotuner"] = {"units": len(have), **{
                 k: v for k, v in zip(("total_pct", "geomean_pct"), (
                     100 * saved_auto / oz.sum(), 100 * (1 - math.exp(geo_auto))))}}
-            for k in budgets:
+            for k in per_k:
                 s = per_k[k][have]
                 out[f"k{k}"]["share_total"] = round(float((oz - s).sum()) / saved_auto, 4) \
                     if saved_auto > 0 else None

@@ -14,7 +14,7 @@ size that list gives relative to -Oz. To choose K lists for a new unit the model
 
 No compilation happens here; ranking a unit costs one parse and a few numpy operations.
 
-    model = Predictor.load()                 # the shipped model (default_model.json.gz)
+    model = Predictor.load()                 # the shipped library model (library_model.json.gz)
     choice = model.propose(unit, k=9)        # Choice(lists, predicted_ratios, ...)
 """
 
@@ -34,7 +34,12 @@ from ..unit import Unit
 from .features import FEATURE_NAMES, scale_floors, unit_features
 
 FORMAT = "compilerlm-flagtune-knn-v1"
-DEFAULT_MODEL = "default_model.json.gz"
+# The shipped models, by name: `default`, what `optimize` uses (trained on the Debian corpus's
+# pool table, flagtune/rankers.py), and `library`, this nearest-neighbour model trained on 151
+# library units (flagtune/train.py), where the autotuner's guided and coreset searches start:
+# kept apart so that a new default model does not change what the autotuner (and the labels
+# it makes) does under the same configuration.
+SHIPPED = {"default": "default_model.json.gz", "library": "library_model.json.gz"}
 # A list that failed on a training unit (crash, timeout) counts as this much worse than -Oz
 # there, so that it is never proposed where it broke.
 FAILED_LOG_RATIO = math.log(2.0)
@@ -170,9 +175,9 @@ class Predictor:
                    risk=float(d.get("risk", 0.0)))
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> Predictor:
-        """A nearest-neighbour model file, or the shipped model when path is None."""
-        raw, where = _model_bytes(path)
+    def load(cls, path: Path | str | None = None) -> "Predictor":
+        """A nearest-neighbour model file, or the shipped library model when path is None."""
+        raw, where = _model_bytes(path or "library")
         try:
             d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
         except (OSError, ValueError) as e:
@@ -181,10 +186,11 @@ class Predictor:
 
 
 def load_model(path: Path | str | None = None):
-    """A flag-tuning model file of any family (None: the shipped model): a Predictor or a
-    GbmRanker, both with `lists`, `top1` and `propose(unit, k, fallback)`."""
+    """A flag-tuning model of any family: a file, a shipped model's name (`default`,
+    `library`) or None (the default). A Predictor or a GbmRanker, both with `lists`, `top1`
+    and `propose(unit, k, fallback)`."""
     from .gbm import GBM_FORMAT, GbmRanker
-    raw, where = _model_bytes(path)
+    raw, where = _model_bytes(path or "default")
     try:
         d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
     except (OSError, ValueError) as e:
@@ -195,12 +201,14 @@ def load_model(path: Path | str | None = None):
 
 
 def _model_bytes(path) -> tuple[bytes, str]:
+    """A shipped model's bytes by name, or a file's."""
+    if str(path) in SHIPPED:
+        name = SHIPPED[str(path)]
+        return (resources.files("compilerlm.predictor").joinpath(name).read_bytes(),
+                f"the shipped {path} model ({name})")
     try:
-        if path is None:
-            raw = resources.files("compilerlm.predictor").joinpath(DEFAULT_MODEL).read_bytes()
-            return raw, f"the shipped model ({DEFAULT_MODEL})"
         return Path(path).read_bytes(), str(path)
     except FileNotFoundError:
-        raise InputError(f"{path or DEFAULT_MODEL}: no such model file") from None
+        raise InputError(f"{path}: no such model file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: a directory, not a model file") from None
