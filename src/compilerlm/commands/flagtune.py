@@ -27,8 +27,8 @@ from .project import project_options, project_spec, run_project
 
 def _flagtune_options(f):
     f = click.option("--model", "model_spec", default="default", show_default=True,
-                     help="default | library | top1 | oz | autotune:DB | MODEL.json.gz | hf:PATH | "
-                          "openai:URL")(f)
+                     help="default | library | top1 | oz | autotune:DB | MODEL.json.gz | "
+                          "hf:PATH | openai:URL")(f)
     f = click.option("--no-validate", is_flag=True,
                      help="Skip PassListEval (and the program's own run).")(f)
     f = click.option("--validate", "suites", multiple=True, default=("builtin",),
@@ -265,11 +265,13 @@ def _print_eval(result) -> None:
 
 
 @click.command("train-predictor")
-@click.option("--pool", "pool_table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Train from a pool table (`compilerlm corpus pool`): its "
-                                 "training packages only, scored on its validation packages.")
-@click.option("--family", type=click.Choice(["gbm", "knn"]), default="gbm", show_default=True,
-              help="With --pool: gradient-boosted regression or nearest neighbours.")
+@click.option("--pool", "pool_table", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Train from a pool table (`compilerlm corpus pool`): its training "
+                   "packages only, scored on its validation packages.")
+@click.option("--family", type=click.Choice(["knn", "gbm"]), default="knn", show_default=True,
+              help="With --pool: nearest neighbours (the shipped default's family) or "
+                   "gradient-boosted regression.")
 @click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",

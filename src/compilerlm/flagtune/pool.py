@@ -14,10 +14,10 @@ corpus and without compiling anything.
 The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
 validation or test: their labels are what a model is judged against), and any extra lists
 (the shipped library model's coreset), each kept only when PassListEval's built-in suite
-accepts it.
-Units are taken in the labeller's fixed order within each split, the splits in turn
-(validation, test, train, validation, ...), and the table is rewritten atomically after each chunk; a
-rerun measures only the (unit, list) pairs the table lacks, so the pool may grow.
+accepts it. Units are taken in the labeller's fixed order within each split, the splits in
+turn (validation, test, train, validation, ...), and the table is rewritten atomically after
+each chunk; a rerun measures only the (unit, list) pairs the table lacks, so the pool may
+grow.
 """
 
 from __future__ import annotations
