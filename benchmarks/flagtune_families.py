@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from compilerlm.autotune.labels import read_labels
+from compilerlm.autotune.labels import verified_best_sizes
 from compilerlm.errors import CompilerlmError
 from compilerlm.flagtune.rankers import (
     PoolData,
@@ -78,9 +78,7 @@ def main() -> int:
     args = ap.parse_args()
     try:
         data = PoolData.load(args.pool)
-        autotuner = {r["unit_hash"]: r["best_binary_size"] for r in
-                     (read_labels(args.labels) if args.labels else [])
-                     if r["validated"] and r["best_binary_size"]}
+        autotuner = verified_best_sizes(args.labels) if args.labels else {}
     except CompilerlmError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -63,18 +63,38 @@ def label_order(unit_hash: str) -> str:
 
 def read_labels(path: Path) -> list[dict]:
     """The table's rows as dicts (an absent file: no rows)."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    import pyarrow.parquet as pq
-    try:
-        return pq.read_table(path).to_pylist()
-    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
-        raise InputError(f"{path}: not a label table: {e}") from e
+    table = read_unit_table(path, "label table")
+    return table.to_pylist() if table is not None else []
+
+
+def verified_best_sizes(path: Path) -> dict[str, int]:
+    """The autotuner's verified best size per unit hash: what a model's gain is compared
+    with (`eval flagtune --labels`, benchmarks/flagtune_families.py)."""
+    return {r["unit_hash"]: r["best_binary_size"] for r in read_labels(path)
+            if r["validated"] and r["best_binary_size"]}
 
 
 def write_labels(path: Path, rows: list[dict]) -> None:
-    """Write the whole table atomically (a temporary file renamed over the old one)."""
+    write_unit_table(path, rows, _schema())
+
+
+def read_unit_table(path: Path, kind: str):
+    """A per-unit Parquet table (labels here, the pool in flagtune/pool.py) as a pyarrow
+    Table; None when the file is absent; one line naming `kind` when it is not Parquet."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    import pyarrow.parquet as pq
+    try:
+        return pq.read_table(path)
+    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+        raise InputError(f"{path}: not a {kind}: {e}") from e
+
+
+def write_unit_table(path: Path, rows: list[dict], schema, metadata: dict | None = None
+                     ) -> None:
+    """Write a per-unit table whole and atomically (a temporary file renamed over the old
+    one), rows by package and name, the feature names (and `metadata`) in its metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -82,8 +102,9 @@ def write_labels(path: Path, rows: list[dict]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(sorted(rows, key=lambda r: (r["package"], r["name"])),
-                                 schema=_schema())
-    table = table.replace_schema_metadata({"feature_names": json.dumps(FEATURE_NAMES)})
+                                 schema=schema)
+    table = table.replace_schema_metadata({**(metadata or {}),
+                                           "feature_names": json.dumps(FEATURE_NAMES)})
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)
@@ -107,11 +128,13 @@ def _schema():
 
 
 def select_units(corpus_dir: Path, splits: set[str] | None, done: set[str],
-                 max_instructions: int | None = None) -> list[dict]:
-    """The index rows of the corpus's units still to label, in label order."""
+                 max_instructions: int | None = None, index: list[dict] | None = None
+                 ) -> list[dict]:
+    """The index rows of the corpus's units still to label (or measure: flagtune/pool.py),
+    in label order; `index`: the corpus's index when the caller has read it already."""
     from ..corpus.corpus import read_index
     rows = []
-    for row in read_index(corpus_dir):
+    for row in read_index(corpus_dir) if index is None else index:
         if splits and row.get("split") not in splits:
             continue
         if row["hash"] in done or not row.get("ir_instructions"):

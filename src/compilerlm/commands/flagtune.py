@@ -189,9 +189,8 @@ def eval_flagtune(inputs, budget, autotune_db, label_table, splits, labelled_onl
         raise InputError("give the autotuner's results once: --autotune-db or --labels")
     reference = None
     if label_table:
-        from ..autotune.labels import read_labels
-        reference = {r["unit_hash"]: r["best_binary_size"] for r in read_labels(label_table)
-                     if r["validated"] and r["best_binary_size"]}
+        from ..autotune.labels import verified_best_sizes
+        reference = verified_best_sizes(label_table)
     if labelled_only and reference is None:
         raise InputError("--labelled-only needs --labels TABLE")
     units, packages = _eval_units(inputs or [bundled_dir()], splits)

@@ -23,11 +23,10 @@ grow.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from ..autotune.config import OZ_LISTS
-from ..autotune.labels import label_order
+from ..autotune.labels import read_unit_table, select_units, write_unit_table
 from ..corpus.corpus import load_row, read_index
 from ..errors import InputError
 from ..toolchain.engine import Engine
@@ -70,39 +69,25 @@ def pool_lists(label_rows: list[dict], extra=(), engine: Engine | None = None,
 
 def read_pool(path: Path) -> tuple[list[dict], list[str]]:
     """The table's rows and its lists (the order of every row's `sizes`)."""
-    path = Path(path)
-    if not path.exists():
+    table = read_unit_table(path, "pool table")
+    if table is None:
         return [], []
-    import pyarrow.parquet as pq
     try:
-        table = pq.read_table(path)
         lists = json.loads((table.schema.metadata or {})[b"lists"])
-    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
-        raise InputError(f"{path}: not a pool table: {e}") from e
+    except (KeyError, ValueError) as e:
+        raise InputError(f"{path}: not a pool table: no list of its lists ({e})") from e
     return table.to_pylist(), lists
 
 
 def write_pool(path: Path, rows: list[dict], lists: list[str]) -> None:
-    """Write the whole table atomically (a temporary file renamed over the old one)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from ..predictor.features import FEATURE_NAMES
     schema = pa.schema([
         ("unit_hash", pa.string()), ("name", pa.string()), ("package", pa.string()),
         ("split", pa.string()), ("ir_instructions", pa.int64()),
         ("features", pa.list_(pa.float32())), ("oz_binary_size", pa.int64()),
         ("sizes", pa.list_(pa.int64())),
     ])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist(sorted(rows, key=lambda r: (r["package"], r["name"])),
-                                 schema=schema)
-    table = table.replace_schema_metadata({"lists": json.dumps(lists),
-                                           "feature_names": json.dumps(FEATURE_NAMES)})
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    write_unit_table(path, rows, schema, {"lists": json.dumps(lists)})
 
 
 def _realign(rows: list[dict], old: list[str], new: list[str]) -> list[tuple[dict, list[int]]]:
@@ -118,11 +103,11 @@ def _realign(rows: list[dict], old: list[str], new: list[str]) -> list[tuple[dic
 
 
 def interleaved(index_rows: list[dict]) -> list[dict]:
-    """Units in the labeller's order within each split, the splits taken in turn (one
-    validation unit, one test unit, one training unit, ...): whenever a run stops, there is
-    something to train on, to choose with and to report on."""
+    """Units (given in the labeller's order) kept in that order within each split, the splits
+    taken in turn (one validation unit, one test unit, one training unit, ...): whenever a run
+    stops, there is something to train on, to choose with and to report on."""
     by_split: dict[str, list[dict]] = {}
-    for r in sorted(index_rows, key=lambda r: label_order(r["hash"])):
+    for r in index_rows:
         by_split.setdefault(r.get("split") or "", []).append(r)
     ranked = [(rank, SPLIT_ORDER.get(split, 3), r) for split, rows in by_split.items()
               for rank, r in enumerate(rows)]
@@ -141,7 +126,8 @@ def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     rows, old = read_pool(table)
     merged = old + [p for p in lists if p not in old]
     stale = _realign(rows, old, merged)
-    index = {r["hash"]: r for r in read_index(corpus_dir)}
+    rows_of_index = read_index(corpus_dir)
+    index = {r["hash"]: r for r in rows_of_index}
     filled = 0
     for n, (r, positions) in enumerate(stale):
         if r["unit_hash"] not in index:
@@ -157,10 +143,8 @@ def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     if stale or not rows:
         write_pool(table, rows, merged)
     done = {r["unit_hash"] for r in rows}
-    todo = interleaved([r for r in index.values()
-                        if (not splits or r.get("split") in splits) and r["hash"] not in done
-                        and r.get("ir_instructions")
-                        and not (max_instructions and r["ir_instructions"] > max_instructions)])
+    todo = interleaved(select_units(corpus_dir, splits, done, max_instructions,
+                                    index=rows_of_index))
     if limit is not None:
         todo = todo[:limit]
     for start in range(0, len(todo), CHUNK):

@@ -21,7 +21,6 @@ PassListEval's built-in suite; `optimize` checks them again on each unit).
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,29 +134,16 @@ def train_knn(data: PoolData, mask: np.ndarray, meta: dict | None = None):
 
 
 # -- scoring ---------------------------------------------------------------------------
-def chosen_indices(model, data: PoolData, i: int, k: int, fallback: bool) -> list[int]:
-    """The pool positions of the lists a model proposes for unit i (a model whose lists are
-    not all in the pool cannot be scored on it)."""
-    if isinstance(model, GbmRanker):
-        chosen, lists = model.rank(data.X[i], k, fallback), model.pipelines
-    else:
-        chosen, _, _ = model.rank(data.X[i], k, fallback=fallback)
-        lists = [parse_pass_list(list(x)).pipeline for x in model.lists]
-    at = _positions(tuple(data.lists))
+def pool_positions(model, data: PoolData) -> list[int]:
+    """Where each of the model's lists stands in the pool (a model whose lists are not all
+    in the pool cannot be scored on it)."""
+    at = {p: j for j, p in enumerate(data.lists)}
+    pipelines = model.pipelines if isinstance(model, GbmRanker) else \
+        [parse_pass_list(list(x)).pipeline for x in model.lists]
     try:
-        return [at[lists[j]] for j in chosen]
+        return [at[p] for p in pipelines]
     except KeyError as e:
         raise InputError(f"the model proposes a list the pool table lacks: {e}") from None
-
-
-_POSITIONS: dict = {}
-
-
-def _positions(lists: tuple) -> dict[str, int]:
-    if lists not in _POSITIONS:
-        _POSITIONS.clear()
-        _POSITIONS[lists] = {p: j for j, p in enumerate(lists)}
-    return _POSITIONS[lists]
 
 
 def score(model, data: PoolData, mask: np.ndarray, budgets=(1, 2, 10),
@@ -178,13 +164,13 @@ def score(model, data: PoolData, mask: np.ndarray, budgets=(1, 2, 10),
 def sizes_at(model, data: PoolData, idx: np.ndarray, k: int) -> np.ndarray:
     """Each unit's size at budget K: K = 1 the first list alone (zero-shot), K >= 2 the
     smallest of the first K - 1 lists and -Oz."""
+    at = pool_positions(model, data)
     sizes = []
     for i in idx:
-        if k == 1:
-            sizes.append(data.sizes[i, chosen_indices(model, data, i, 1, fallback=False)[0]])
-        else:
-            chosen = chosen_indices(model, data, i, k - 1, fallback=True)
-            sizes.append(min([data.oz[i], *data.sizes[i, chosen]]))
+        chosen, _, _ = model.rank(data.X[i], max(1, k - 1), fallback=k > 1)
+        lists = [at[j] for j in chosen]
+        sizes.append(data.sizes[i, lists[0]] if k == 1 else
+                     min([data.oz[i], *data.sizes[i, lists]]))
     return np.array(sizes)
 
 
@@ -223,20 +209,18 @@ def score_sizes(data: PoolData, idx: np.ndarray, per_k: dict, autotuner=None) ->
     out["pool_bound"] = {"total_pct": g["improvement_total_pct"],
                          "geomean_pct": g["improvement_geomean_pct"]}
     if autotuner:
+        from .evaluate import autotuner_shares
         have = [n for n, i in enumerate(idx) if data.hashes[i] in autotuner]
         if have:
-            oz = data.oz[idx][have]
-            auto = np.array([min(autotuner[data.hashes[idx[n]]], data.oz[idx[n]])
-                             for n in have])
-            saved_auto = float((oz - auto).sum())
-            geo_auto = float(np.log(auto / oz).mean())
-            out["autotuner"] = {"units": len(have), **{
-                k: v for k, v in zip(("total_pct", "geomean_pct"), (
-                    100 * saved_auto / oz.sum(), 100 * (1 - math.exp(geo_auto))))}}
-            for k in per_k:
-                s = per_k[k][have]
-                out[f"k{k}"]["share_total"] = round(float((oz - s).sum()) / saved_auto, 4) \
-                    if saved_auto > 0 else None
-                out[f"k{k}"]["share_geomean"] = round(float(np.log(s / oz).mean()) / geo_auto,
-                                                      4) if geo_auto < 0 else None
+            rows = [{"oz_binary_size": data.oz[idx[n]],
+                     "autotuner_size": min(autotuner[data.hashes[idx[n]]], data.oz[idx[n]]),
+                     **{k: sizes[n] for k, sizes in per_k.items()}} for n in have]
+            g = improvement([(r["autotuner_size"], r["oz_binary_size"]) for r in rows])
+            out["autotuner"] = {"units": len(have), "total_pct": g["improvement_total_pct"],
+                                "geomean_pct": g["improvement_geomean_pct"]}
+            for k in per_k:  # the same shares `eval flagtune` reports, as fractions
+                shares = autotuner_shares(rows, k)
+                for name, key in (("share_total", "autotuner_share_pct"),
+                                  ("share_geomean", "autotuner_share_geomean_pct")):
+                    out[f"k{k}"][name] = None if shares[key] is None else shares[key] / 100
     return out

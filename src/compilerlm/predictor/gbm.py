@@ -71,15 +71,19 @@ class GbmRanker:
         # A ranking objective scores higher-is-better; a regression predicts the log-ratio.
         return -score if self.meta.get("objective") == "lambdarank" else score
 
-    def rank(self, x: np.ndarray, k_lists: int, fallback: bool = True) -> list[int]:
-        return list(np.argsort(self.predict(x), kind="stable")[:max(1, k_lists)])
+    def rank(self, x: np.ndarray, k_lists: int, fallback: bool = True
+             ) -> tuple[list[int], list[float], None]:
+        """Indices of the k_lists best predicted lists and their predictions (the same
+        shape as Predictor.rank; no neighbours here)."""
+        pred = self.predict(x)
+        chosen = [int(i) for i in np.argsort(pred, kind="stable")[:max(1, k_lists)]]
+        return chosen, [float(pred[i]) for i in chosen], None
 
     def propose_features(self, x: np.ndarray, k: int = 1, fallback: bool = True) -> Choice:
-        pred = self.predict(x)
-        chosen = list(np.argsort(pred, kind="stable")[:max(1, k)])
+        chosen, predicted, _ = self.rank(x, k, fallback)
         ranking = self.meta.get("objective") == "lambdarank"  # scores, not sizes
         return Choice(lists=[list(self.lists[i]) for i in chosen],
-                      predicted_ratios=None if ranking else [math.exp(pred[i]) for i in chosen],
+                      predicted_ratios=None if ranking else [math.exp(v) for v in predicted],
                       neighbours=[])
 
     def propose(self, unit, k: int = 1, fallback: bool = True) -> Choice:

@@ -177,11 +177,7 @@ class Predictor:
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Predictor":
         """A nearest-neighbour model file, or the shipped library model when path is None."""
-        raw, where = _model_bytes(path or "library")
-        try:
-            d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-        except (OSError, ValueError) as e:
-            raise InputError(f"{where}: not a model file: {e}") from e
+        d, where = _model_json(path or "library")
         return cls.from_json(d, where)
 
 
@@ -190,25 +186,27 @@ def load_model(path: Path | str | None = None):
     `library`) or None (the default). A Predictor or a GbmRanker, both with `lists`, `top1`
     and `propose(unit, k, fallback)`."""
     from .gbm import GBM_FORMAT, GbmRanker
-    raw, where = _model_bytes(path or "default")
-    try:
-        d = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-    except (OSError, ValueError) as e:
-        raise InputError(f"{where}: not a model file: {e}") from e
+    d, where = _model_json(path or "default")
     if isinstance(d, dict) and d.get("format") == GBM_FORMAT:
         return GbmRanker.from_json(d, where)
     return Predictor.from_json(d, where)
 
 
-def _model_bytes(path) -> tuple[bytes, str]:
-    """A shipped model's bytes by name, or a file's."""
+def _model_json(path) -> tuple[object, str]:
+    """A shipped model's JSON by name, or a file's (gzipped or not), and where it came from."""
     if str(path) in SHIPPED:
         name = SHIPPED[str(path)]
-        return (resources.files("compilerlm.predictor").joinpath(name).read_bytes(),
-                f"the shipped {path} model ({name})")
+        raw = resources.files("compilerlm.predictor").joinpath(name).read_bytes()
+        where = f"the shipped {path} model ({name})"
+    else:
+        where = str(path)
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such model file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: a directory, not a model file") from None
     try:
-        return Path(path).read_bytes(), str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such model file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: a directory, not a model file") from None
+        return json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw), where
+    except (OSError, ValueError) as e:
+        raise InputError(f"{where}: not a model file: {e}") from e
