@@ -243,3 +243,16 @@ def test_workers_die_with_their_parent(tmp_path):
             return
         time.sleep(0.1)
     pytest.fail(f"worker {worker} outlived its killed parent")
+
+
+def test_closing_with_work_queued_cancels_it_quietly(units, caplog, tmp_path):
+    """Ctrl-C in a long run closes the engine with requests still queued: they are
+    cancelled, and no "exception calling callback" traceback is logged for each of them."""
+    import logging
+    caplog.set_level(logging.ERROR)
+    engine = Engine(workers=1, cache_path=tmp_path / "cache.sqlite")
+    slow = "repeat<4000000>(function(instcombine,simplifycfg))"
+    futures = [engine.submit(units[name], slow, raw=True) for name in ("loops.c", "switch.c")]
+    engine.close(kill=True)
+    assert futures[1].cancelled()  # queued behind the first on the one worker
+    assert not [r for r in caplog.records if "callback" in r.getMessage()]

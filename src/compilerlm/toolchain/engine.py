@@ -118,6 +118,12 @@ class Engine:
     def _finished(self, key: CacheKey, inner: Future, outer: Future, artifacts: bool) -> None:
         # Store, leave the in-flight table, and only then wake the caller: whoever asks next
         # finds the result in the cache, never a second computation.
+        if inner.cancelled():  # the pool shut down (Ctrl-C): nothing to store, nobody waits
+            if not artifacts:
+                with self._inflight_lock:
+                    self._inflight.pop(key, None)
+            outer.cancel()
+            return
         error = inner.exception()
         if self.cache is not None and error is None:
             self.cache.put(key, inner.result())
