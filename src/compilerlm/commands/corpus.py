@@ -166,6 +166,22 @@ def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_faile
 _label_engine = engine_options(workers=2, ray=True)
 
 
+def _unit_selection(verb: str, done: str):
+    """--split, --limit and --max-instructions: which corpus units a run takes (`corpus
+    label` and `corpus pool`); --split arrives as a set of known split names."""
+    def decorate(f):
+        f = click.option("--max-instructions", type=click.IntRange(1, 100_000_000),
+                         default=None, help="Leave out units with more unoptimised IR "
+                                            "instructions than this.")(f)
+        f = click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
+                         help=f"Units to add in this run (default: every unit not {done} "
+                              f"yet).")(f)
+        return click.option("--split", "splits", default="train,validation,test",
+                            show_default=True, callback=lambda ctx, param, text: _splits(text),
+                            help=f"The corpus splits to {verb}, comma-separated.")(f)
+    return decorate
+
+
 @corpus.command("label")
 @click.argument("corpus_dir", metavar="CORPUS",
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -174,12 +190,7 @@ _label_engine = engine_options(workers=2, ray=True)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The autotuner's store for the evaluations (default: autotune.sqlite "
                    "beside the result cache); a killed run resumes from it.")
-@click.option("--split", "splits", default="train,validation,test", show_default=True,
-              help="The corpus splits to label, comma-separated.")
-@click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
-              help="Units to add in this run (default: every unit not labelled yet).")
-@click.option("--max-instructions", type=click.IntRange(1, 100_000_000), default=None,
-              help="Leave out units with more unoptimised IR instructions than this.")
+@_unit_selection("label", "labelled")
 @click.option("--budget", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Search evaluations per unit.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -197,7 +208,6 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
     from ..autotune.labels import label_corpus
     from ..progress import progress_bar
 
-    wanted = _splits(splits)
     config = AutotuneConfig(budget=budget, seed=seed)
     if db is None:
         from ..autotune.store import default_store_path
@@ -205,7 +215,7 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
         stderr.print(f"store: {db}", soft_wrap=True)
     store = AutotuneStore(db)
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
-        summary = label_corpus(corpus_dir, table, config, engine, store, splits=wanted,
+        summary = label_corpus(corpus_dir, table, config, engine, store, splits=splits,
                                limit=limit, max_instructions=max_instructions, progress=bar)
     if as_json:
         print_json(summary)
@@ -232,12 +242,7 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
               help="Add the shipped library model's lists to the pool.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Result cache for the evaluations (default: the shared cache).")
-@click.option("--split", "splits", default="train,validation,test", show_default=True,
-              help="The corpus splits to measure, comma-separated.")
-@click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
-              help="Units to add in this run (default: every unit not measured yet).")
-@click.option("--max-instructions", type=click.IntRange(1, 100_000_000), default=None,
-              help="Leave out units with more unoptimised IR instructions than this.")
+@_unit_selection("measure", "measured")
 @_label_engine
 @json_option
 def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
@@ -254,12 +259,11 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
     from ..predictor.model import load_model
     from ..progress import progress_bar
 
-    wanted = _splits(splits)
     labels = [row for t in label_tables for row in read_labels(t)]
     extra = load_model("library").lists if model_lists else []
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         lists, rejected = pool_lists(labels, extra, engine, progress=bar)
-        summary = measure_pool(corpus_dir, table, lists, engine, splits=wanted, limit=limit,
+        summary = measure_pool(corpus_dir, table, lists, engine, splits=splits, limit=limit,
                                max_instructions=max_instructions, progress=bar)
     summary["rejected_lists"] = len(rejected)
     if as_json:
