@@ -16,7 +16,9 @@ pool list passed PassListEval's built-in suite. Families:
 - `mean`: the pool lists with the best mean on the training units, the same for every unit;
 - `knn`: the nearest-neighbour ranker refit on the pool table (train.fit);
 - `gbm`: the LightGBM regression of each list's log-ratio (flagtune/rankers.py);
-- `gbm-rank`: the same trees trained to order the lists per unit (LambdaRank).
+- `gbm-rank`: the same trees trained to order the lists per unit (LambdaRank);
+- `gbm-gain`: the same trees trained on the gain with the -Oz fallback, min(log-ratio, 0);
+- `blend`: knn whose first list is chosen on its expected gain averaged with gbm-gain's.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from compilerlm.flagtune.rankers import (
     PoolData,
     cross_validate,
     score,
+    train_blend,
     train_gbm,
     train_knn,
 )
@@ -63,6 +66,8 @@ FAMILIES = {
     "knn": train_knn,
     "gbm": train_gbm,
     "gbm-rank": lambda data, mask: train_gbm(data, mask, objective="lambdarank"),
+    "gbm-gain": lambda data, mask: train_gbm(data, mask, objective="gain"),
+    "blend": train_blend,
 }
 
 

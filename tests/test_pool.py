@@ -8,8 +8,15 @@ from conftest import EXAMPLES, packaged_corpus, run_cli
 
 from compilerlm.errors import InputError
 from compilerlm.flagtune.pool import measure_pool, pool_lists, read_pool
-from compilerlm.flagtune.rankers import PoolData, score, train_gbm, train_knn
+from compilerlm.flagtune.rankers import (
+    PoolData,
+    score,
+    train_blend,
+    train_gbm,
+    train_knn,
+)
 from compilerlm.predictor import load_model
+from compilerlm.predictor.blend import BlendRanker
 from compilerlm.predictor.gbm import GbmRanker
 from compilerlm.toolchain.passes import parse_pass_list
 
@@ -57,11 +64,12 @@ def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
     assert lists == LISTS and all(None not in r["sizes"] for r in rows)
     assert measure_pool(corpus, table, LISTS, engine)["added"] == 0
 
-    # Both families train on the training packages and are scored on the others.
+    # Every family trains on the training packages and is scored on the others.
     data = PoolData.load(table)
     train = data.split_mask("train")
+    blend = train_blend(data, train)
     for model in (train_gbm(data, train, rounds=20, params={"min_data_in_leaf": 2}),
-                  train_knn(data, train)):
+                  train_knn(data, train), blend):
         s = score(model, data, data.split_mask("validation", "test"), budgets=(1, 2))
         assert s["units"] == 2
         # With the -Oz fallback nothing is ever larger than -Oz, and no model beats the
@@ -78,6 +86,15 @@ def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
     again = load_model(tmp_path / "gbm.json.gz")
     assert isinstance(again, GbmRanker)
     assert np.allclose(again.predict(data.X[0]), model.predict(data.X[0]))
+    # So does a blended one; its first list (with the fallback) is one of its two parts'.
+    blend.save(tmp_path / "blend.json.gz")
+    again = load_model(tmp_path / "blend.json.gz")
+    assert isinstance(again, BlendRanker)
+    for x in data.X:
+        first = again.rank(x, 3)[0]
+        assert first == blend.rank(x, 3)[0]
+        alone = {blend.knn.rank(x, 1)[0][0], int(np.argmin(blend.gbm.predict(x)))}
+        assert len(alone) > 1 or first[0] in alone
 
 
 def load_unit_of(corpus, row):

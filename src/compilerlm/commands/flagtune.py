@@ -268,9 +268,10 @@ def _print_eval(result) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Train from a pool table (`compilerlm corpus pool`): its training "
                    "packages only, scored on its validation packages.")
-@click.option("--family", type=click.Choice(["knn", "gbm"]), default="knn", show_default=True,
-              help="With --pool: nearest neighbours (the shipped default's family) or "
-                   "gradient-boosted regression.")
+@click.option("--family", type=click.Choice(["blend", "knn", "gbm"]), default="blend",
+              show_default=True,
+              help="With --pool: nearest neighbours guided by gradient-boosted trees (the "
+                   "shipped default's family), nearest neighbours alone, or the trees alone.")
 @click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",
@@ -324,14 +325,14 @@ def train_predictor(pool_table, family, dbs, table, output, sample_size, lists, 
 
 
 def _train_from_pool(pool_table: Path, family: str, output: Path, command: str, as_json: bool):
-    from ..flagtune.rankers import PoolData, score, train_gbm, train_knn
+    from ..flagtune.rankers import TRAINERS, PoolData, score
     data = PoolData.load(pool_table)
     train = data.split_mask("train")
     if not train.any():
         raise InputError(f"{pool_table}: no training units in the pool table")
     meta = {"command": command, "pool": str(pool_table), "family": family,
             "training_packages": sorted(set(data.packages[train]))}
-    model = (train_gbm if family == "gbm" else train_knn)(data, train, meta=meta)
+    model = TRAINERS[family](data, train, meta=meta)
     validation = data.split_mask("validation")
     scores = score(model, data, validation) if validation.any() else None
     model.meta["validation"] = scores

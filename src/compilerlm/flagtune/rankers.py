@@ -1,6 +1,6 @@
 """Flag-tuning models trained from a pool table (pool.py), and how they are compared.
 
-Two families learn from the same table (every pool list's size on every training unit):
+Three families learn from the same table (every pool list's size on every training unit):
 
 - `knn`: the nearest-neighbour ranker of predictor/model.py, its table being the pool
   table's training rows (k, prior and risk chosen by leaving each package out, train.fit).
@@ -8,6 +8,8 @@ Two families learn from the same table (every pool list's size on every training
   features and the list's own (which passes it has, how often, before or after -Oz, its
   length, and the list itself as a category), over every (training unit, pool list) pair.
   For a new unit it predicts every pool list and proposes the best predicted first.
+- `blend`: knn whose first list is chosen on the expected gain with the -Oz fallback
+  averaged with a `gain` regression's (predictor/blend.py); the shipped default.
 
 Both are scored the same way on units they never saw (validation packages to choose, test
 packages to report): the K lists proposed, -Oz as fallback at K >= 2, each unit counted at
@@ -91,14 +93,19 @@ def gbm_rows(data: PoolData, mask: np.ndarray, descriptors: np.ndarray):
 
 def train_gbm(data: PoolData, mask: np.ndarray, rounds: int = 300, params: dict | None = None,
               meta: dict | None = None, objective: str = "regression") -> GbmRanker:
-    """objective `regression`: the clipped log-ratio, squared loss; `lambdarank`: the order of
-    the lists on each unit (relevance: each full per cent below -Oz is a grade, at most 30),
-    so that what is learnt is which list is best where, not how large anything is."""
+    """objective `regression`: the clipped log-ratio, squared loss; `gain`: the gain with the
+    -Oz fallback, min(log-ratio, 0), squared loss (how much larger than -Oz a list makes a
+    unit does not matter when -Oz is compiled too, so no capacity is spent on it);
+    `lambdarank`: the order of the lists on each unit (relevance: each full per cent below
+    -Oz is a grade, at most 30), so that what is learnt is which list is best where, not how
+    large anything is."""
     import lightgbm
     vocab = pass_vocabulary(data.lists)
     descriptors = np.array([list_descriptor(p, vocab) for p in data.lists])
     X, y = gbm_rows(data, mask, descriptors)
     params = {**GBM_PARAMS, **(params or {})}
+    if objective not in ("regression", "gain", "lambdarank"):
+        raise ValueError(f"unknown objective {objective!r}")
     if objective == "lambdarank":
         params.update(objective="lambdarank", lambdarank_truncation_level=10,
                       label_gain=list(range(31)), eval_at=[1, 2, 10])
@@ -106,6 +113,8 @@ def train_gbm(data: PoolData, mask: np.ndarray, rounds: int = 300, params: dict 
         group = [len(data.lists)] * int(mask.sum())
     else:
         group = None
+        if objective == "gain":
+            y = np.minimum(data.R[np.flatnonzero(mask)].reshape(-1), 0.0)
     # Every unit weighs the same whatever its size; the list's index is a category.
     train = lightgbm.Dataset(X, y, group=group, categorical_feature=[X.shape[1] - 1],
                              free_raw_data=True)
@@ -131,6 +140,21 @@ def train_knn(data: PoolData, mask: np.ndarray, meta: dict | None = None):
     idx = np.flatnonzero(mask)
     return fit([list(parse_pass_list(p).names) for p in data.lists], data.X[idx], data.R[idx],
                [data.names[i] for i in idx], _top1(data, mask), meta or {})
+
+
+# -- the blend of both -----------------------------------------------------------------
+BLEND_WEIGHT = 0.5  # the trees' share of the first list's expected gain (of 0, 0.5, 1 tried)
+
+
+def train_blend(data: PoolData, mask: np.ndarray, meta: dict | None = None,
+                weight: float = BLEND_WEIGHT):
+    """knn, its first list chosen on the expected gain averaged with a `gain` regression's."""
+    from ..predictor.blend import BlendRanker
+    return BlendRanker(knn=train_knn(data, mask), gbm=train_gbm(data, mask, objective="gain"),
+                       weight=weight, meta={**(meta or {}), "weight": weight})
+
+
+TRAINERS = {"knn": train_knn, "gbm": train_gbm, "blend": train_blend}
 
 
 # -- scoring ---------------------------------------------------------------------------

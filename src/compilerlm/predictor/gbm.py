@@ -11,8 +11,6 @@ predicted first. Trained by flagtune/rankers.py from a pool table (flagtune/pool
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from dataclasses import dataclass, field
 
@@ -21,7 +19,7 @@ import numpy as np
 from ..errors import InputError
 from ..toolchain.passes import parse_pass_list
 from .features import FEATURE_NAMES, unit_features
-from .model import Choice
+from .model import Choice, write_model_json
 
 GBM_FORMAT = "compilerlm-flagtune-gbm-v1"
 
@@ -95,9 +93,7 @@ class GbmRanker:
                 "booster": self.booster_text, "top1": self.top1, "meta": self.meta}
 
     def save(self, path) -> None:
-        data = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode()
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-            f.write(data)
+        write_model_json(self.to_json(), path)
 
     @classmethod
     def from_json(cls, d: dict, where: str = "model") -> GbmRanker:

@@ -90,7 +90,8 @@ class Predictor:
         idx = np.argsort(d, kind="stable")[:k]
         return idx, 1.0 / (d[idx] + 1e-3)
 
-    def rank(self, x: np.ndarray, k_lists: int, exclude=None, fallback: bool = True
+    def rank(self, x: np.ndarray, k_lists: int, exclude=None, fallback: bool = True,
+             guide: tuple[float, np.ndarray] | None = None
              ) -> tuple[list[int], list[float], np.ndarray]:
         """Indices of the k_lists chosen lists, their predicted log-ratios, and the neighbours.
 
@@ -98,7 +99,9 @@ class Predictor:
         `prior`: a list that wins on the nearest units but loses on most code is proposed only
         when the neighbours are close. With `fallback` (-Oz is compiled too), the first list is
         the one with the largest expected gain, min(log-ratio, 0): a loss costs nothing then.
-        Without it (zero-shot), the one with the smallest expected log-ratio, losses included."""
+        Without it (zero-shot), the one with the smallest expected log-ratio, losses included.
+        `guide` (weight, another model's expected gain of every list) is blended into the
+        first list's expected gain (predictor/blend.py); the others complement the first."""
         idx, w = self.neighbour_weights(x, exclude)
         r = self.log_ratios[idx]  # (k, lists)
         if self.prior > 0:
@@ -108,8 +111,13 @@ class Predictor:
         w = w / w.sum()
         predicted = w @ r
         spread = np.sqrt(np.maximum(w @ (r - predicted) ** 2, 0.0))
-        first = int(np.argmin(w @ np.minimum(r, 0.0))) if fallback else \
-            int(np.argmin(predicted + self.risk * spread))
+        if fallback:
+            gain = w @ np.minimum(r, 0.0)
+            if guide is not None:
+                gain = (1.0 - guide[0]) * gain + guide[0] * guide[1]
+            first = int(np.argmin(gain))
+        else:
+            first = int(np.argmin(predicted + self.risk * spread))
         chosen = [first]
         best = np.minimum(r[:, first], 0.0)  # -Oz (log-ratio 0) is always there as fallback
         while len(chosen) < min(k_lists, r.shape[1]):
@@ -154,10 +162,7 @@ class Predictor:
                 "log_ratios": np.round(self.log_ratios, 6).tolist(), "meta": self.meta}
 
     def save(self, path: Path | str) -> None:
-        data = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode()
-        # mtime=0: the same model gives the same bytes, so a retrained model can be compared.
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-            f.write(data)
+        write_model_json(self.to_json(), path)
 
     @classmethod
     def from_json(cls, d: dict, where: str = "model") -> Predictor:
@@ -183,13 +188,23 @@ class Predictor:
 
 def load_model(path: Path | str | None = None):
     """A flag-tuning model of any family: a file, a shipped model's name (`default`,
-    `library`) or None (the default). A Predictor or a GbmRanker, both with `lists`, `top1`
-    and `propose(unit, k, fallback)`."""
+    `library`) or None (the default). A Predictor, GbmRanker or BlendRanker, each with
+    `lists`, `top1`, `meta` and `propose(unit, k, fallback)`."""
+    from .blend import BLEND_FORMAT, BlendRanker
     from .gbm import GBM_FORMAT, GbmRanker
     d, where = _model_json(path or "default")
-    if isinstance(d, dict) and d.get("format") == GBM_FORMAT:
-        return GbmRanker.from_json(d, where)
+    family = {GBM_FORMAT: GbmRanker, BLEND_FORMAT: BlendRanker}
+    if isinstance(d, dict) and d.get("format") in family:
+        return family[d["format"]].from_json(d, where)
     return Predictor.from_json(d, where)
+
+
+def write_model_json(d: dict, path: Path | str) -> None:
+    """A model file of any family: its JSON, gzipped. mtime=0: the same model gives the same
+    bytes, so a retrained model can be compared with the shipped one."""
+    data = json.dumps(d, sort_keys=True, separators=(",", ":")).encode()
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(data)
 
 
 def _model_json(path) -> tuple[object, str]:
