@@ -82,13 +82,23 @@ GBM_PARAMS = {"objective": "regression", "learning_rate": 0.05, "num_leaves": 31
 
 
 def gbm_rows(data: PoolData, mask: np.ndarray, descriptors: np.ndarray):
-    """(unit, list) training rows: unit features, list descriptor, list index."""
+    """(unit, list) training rows (unit features, list descriptor, list index) and each
+    pair's log-ratio."""
     idx = np.flatnonzero(mask)
     n = len(data.lists)
     X = np.hstack([np.repeat(data.X[idx], n, axis=0), np.tile(descriptors, (len(idx), 1)),
                    np.tile(np.arange(n), len(idx))[:, None]])
-    y = np.clip(data.R[idx].reshape(-1), *CLIP)
-    return X, y
+    return X, data.R[idx].reshape(-1)
+
+
+def gbm_target(r: np.ndarray, objective: str) -> np.ndarray:
+    """What the trees learn from log-ratios r under each objective (train_gbm)."""
+    if objective == "gain":
+        return np.minimum(r, 0.0)
+    y = np.clip(r, *CLIP)
+    if objective == "lambdarank":
+        return np.clip(np.floor(-100 * (np.exp(y) - 1)) + 1, 0, 30).astype(int)
+    return y
 
 
 def train_gbm(data: PoolData, mask: np.ndarray, rounds: int = 300, params: dict | None = None,
@@ -102,19 +112,16 @@ def train_gbm(data: PoolData, mask: np.ndarray, rounds: int = 300, params: dict 
     import lightgbm
     vocab = pass_vocabulary(data.lists)
     descriptors = np.array([list_descriptor(p, vocab) for p in data.lists])
-    X, y = gbm_rows(data, mask, descriptors)
-    params = {**GBM_PARAMS, **(params or {})}
     if objective not in ("regression", "gain", "lambdarank"):
         raise ValueError(f"unknown objective {objective!r}")
+    X, r = gbm_rows(data, mask, descriptors)
+    y = gbm_target(r, objective)
+    params = {**GBM_PARAMS, **(params or {})}
+    group = None
     if objective == "lambdarank":
         params.update(objective="lambdarank", lambdarank_truncation_level=10,
                       label_gain=list(range(31)), eval_at=[1, 2, 10])
-        y = np.clip(np.floor(-100 * (np.exp(y) - 1)) + 1, 0, 30).astype(int)
         group = [len(data.lists)] * int(mask.sum())
-    else:
-        group = None
-        if objective == "gain":
-            y = np.minimum(data.R[np.flatnonzero(mask)].reshape(-1), 0.0)
     # Every unit weighs the same whatever its size; the list's index is a category.
     train = lightgbm.Dataset(X, y, group=group, categorical_feature=[X.shape[1] - 1],
                              free_raw_data=True)

@@ -14,7 +14,6 @@ alone rank, since the trees predict gains only, not losses.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,17 +45,16 @@ class BlendRanker:
     def top1(self) -> list[str]:
         return self.knn.top1
 
+    def _guide(self, x: np.ndarray, fallback: bool):
+        return (self.weight, self.gbm.predict(x)) if fallback else None
+
     def rank(self, x: np.ndarray, k_lists: int, fallback: bool = True
              ) -> tuple[list[int], list[float], np.ndarray]:
         """The same shape as Predictor.rank: chosen indices, predicted log-ratios, neighbours."""
-        guide = (self.weight, self.gbm.predict(x)) if fallback else None
-        return self.knn.rank(x, k_lists, fallback=fallback, guide=guide)
+        return self.knn.rank(x, k_lists, fallback=fallback, guide=self._guide(x, fallback))
 
     def propose_features(self, x: np.ndarray, k: int = 1, fallback: bool = True) -> Choice:
-        chosen, logs, idx = self.rank(x, max(1, k), fallback=fallback)
-        return Choice(lists=[list(self.lists[i]) for i in chosen],
-                      predicted_ratios=[math.exp(v) for v in logs],
-                      neighbours=[self.knn.unit_names[i] for i in idx])
+        return self.knn.propose_features(x, k, fallback, guide=self._guide(x, fallback))
 
     def propose(self, unit, k: int = 1, fallback: bool = True) -> Choice:
         return self.propose_features(unit_features(unit), k, fallback)

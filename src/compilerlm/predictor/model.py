@@ -133,8 +133,9 @@ class Predictor:
     def propose(self, unit: Unit, k: int = 1, fallback: bool = True) -> Choice:
         return self.propose_features(unit_features(unit), k, fallback)
 
-    def propose_features(self, x: np.ndarray, k: int = 1, fallback: bool = True) -> Choice:
-        chosen, logs, idx = self.rank(x, max(1, k), fallback=fallback)
+    def propose_features(self, x: np.ndarray, k: int = 1, fallback: bool = True,
+                         guide: tuple[float, np.ndarray] | None = None) -> Choice:
+        chosen, logs, idx = self.rank(x, max(1, k), fallback=fallback, guide=guide)
         return Choice(lists=[list(self.lists[i]) for i in chosen],
                       predicted_ratios=[math.exp(v) for v in logs],
                       neighbours=[self.unit_names[i] for i in idx])
