@@ -82,7 +82,12 @@ def test_a_package_is_built_captured_and_recorded(tmp_path):
     # The LLM datasets of the corpus keep the package's split for every unit.
     r = run_cli("dataset", "disasm", out, "-o", tmp_path / "dis", "--json")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["splits"] == {"train": 0, "validation": 0, "test": 2}
+    summary = json.loads(r.stdout)
+    assert summary["splits"] == {"train": 0, "validation": 0, "test": 2}
+    # The card names the package, its licence and split, not the build tree's paths.
+    assert summary["provenance"] == ["debian:fakepkg 1.0-1 (MIT, test)"]
+    assert summary["split_tokens"]["test"] > 0 and summary["split_tokens"]["train"] == 0
+    assert "by package" in (tmp_path / "dis" / "README.md").read_text()
     # Resumed: the package has a record, so nothing is built again.
     shutil.rmtree(out / ".work" / "fakepkg" / "fakepkg-1.0")
     again = build_packages([PackageSpec("fakepkg", split="test")], corpus)

@@ -42,6 +42,7 @@ def _dataset_options(f):
 def _run_dataset(task, inputs, out, tokenizer, max_tokens, engine_opts, as_json, build,
                  split_long=False) -> None:
     from ..corpus import iter_units
+    from ..corpus.corpus import dataset_provenance
     from ..progress import progress_bar
     from ..prompts.build import (
         DEFAULT_MAX_TOKENS,
@@ -73,8 +74,10 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, engine_opts, as_json,
     if resumed:
         stderr.print(f"resumed: {resumed} units were already done in {out}")
     records = filter_by_tokens(records, counter, task, limit, stats)
+    recorded = {r["unit"] for r in records}
     summary = write_dataset(records, out, task=task, stats=stats, tokenizer=counter.name,
-                            provenance=sorted({u.source or u.name for u in units}))
+                            provenance=dataset_provenance(
+                                inputs, [u for u in units if u.name in recorded]))
     finish(Path(out), task)
     if as_json:
         print_json(summary)

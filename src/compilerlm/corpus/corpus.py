@@ -109,6 +109,24 @@ def load_corpus(directory: Path) -> list[Unit]:
     return [load_row(directory, row) for row in read_index(directory)]
 
 
+def dataset_provenance(inputs, units) -> list[str]:
+    """A dataset card's sources (of the units given: those with records): one line per package
+    (with version, licence and split) for the units of a corpus whose index records them (`corpus debian`), each unit's source file
+    otherwise. A corpus of thousands of units is then described by its packages."""
+    described = {}
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir() and is_corpus(path):
+            for row in read_index(path):
+                if row.get("provenance"):
+                    split = f", {row['split']}" if row.get("split") else ""
+                    described[row["name"]] = (f"{row['provenance']} "
+                                              f"({row.get('licence') or 'licence unknown'}{split})")
+    # `--split-long` names a function of a unit `UNIT#FUNCTION` (a name may hold '#' itself)
+    return sorted({described.get(u.name) or described.get(u.name.rsplit("#", 1)[0])
+                   or u.source or u.name for u in units})
+
+
 def corpus_stats(directory: Path) -> dict:
     rows = read_index(directory)
     return {"units": len(rows), "functions": sum(r.get("functions", 0) for r in rows),

@@ -10,7 +10,8 @@
 
 Every unit is normalised first (module id `<stdin>`, source file `-`), so no path of the
 machine that made the data leaks into it and a record can be re-derived anywhere. Records go
-to `train/validation/test` by unit, so no program is in two splits.
+to `train/validation/test` by the split a corpus fixes (the Debian corpus: by package), else by
+unit, so no program is in two splits.
 
     records, stats = build_emulation(units, engine, lists_per_unit=4, seed=0)
     write_dataset(records, out_dir, task="emulation", stats=stats, ...)
@@ -282,16 +283,18 @@ def _describe(values: list[int]) -> dict:
 
 def write_dataset(records: list[dict], out: Path, *, task: str, stats: BuildStats,
                   tokenizer: str, provenance: list[str]) -> dict:
-    """JSONL per split (uncompressed), Parquet beside them, and a dataset card."""
+    """JSONL per split (uncompressed), Parquet beside them, and a dataset card. `provenance`:
+    where the units came from (source paths, or a corpus's packages with their licences)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    counts = {}
+    counts, tokens = {}, {}
     for split, _ in SPLITS:
         rows = [r for r in records if r["split"] == split]
         counts[split] = len(rows)
+        tokens[split] = sum(r["prompt_tokens"] + r["completion_tokens"] for r in rows)
         with (out / f"{task}-{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, sort_keys=True) + "\n")
@@ -299,7 +302,7 @@ def write_dataset(records: list[dict], out: Path, *, task: str, stats: BuildStat
             pq.write_table(pa.Table.from_pylist(rows), out / f"{task}-{split}.parquet")
     summary = {
         "task": task, "records": len(records), "splits": counts, "units": stats.units,
-        "excluded": stats.excluded, "tokenizer": tokenizer,
+        "excluded": stats.excluded, "tokenizer": tokenizer, "split_tokens": tokens,
         "prompt_tokens": _describe([r["prompt_tokens"] for r in records]),
         "completion_tokens": _describe([r["completion_tokens"] for r in records]),
         "output_binary_size": _describe([r["output_binary_size"] for r in records]),
@@ -340,10 +343,14 @@ def _card(s: dict) -> str:
              f"- records: {s['records']} ({', '.join(f'{k} {v}' for k, v in s['splits'].items())})",
              f"- units: {s['units']}; excluded: {s['excluded'] or 'none'}",
              f"- tokens counted with: {s['tokenizer']}",
+             f"- tokens (prompt + completion) per split: "
+             f"{', '.join(f'{k} {v:,}' for k, v in s.get('split_tokens', {}).items())}",
              f"- prompt tokens: {s['prompt_tokens']}",
              f"- completion tokens: {s['completion_tokens']}",
              f"- output binary size (bytes): {s['output_binary_size']}", "",
-             "Splits are by unit: no program appears in two splits.", "", "## Provenance", ""]
+             "Splits follow the corpus's fixed split where it has one (the Debian corpus: by "
+             "package, so no package appears in two splits), else they are by unit (no program "
+             "appears in two splits).", "", "## Provenance", ""]
     lines += [f"- {p}" for p in s["provenance"]] or ["- (not recorded)"]
     return "\n".join(lines) + "\n"
 
