@@ -17,8 +17,8 @@ from compilerlm.corpus.corpus import read_index
 from compilerlm.store import read_json_lines
 
 KEYS = ("package", "version", "pinned", "category", "split", "status", "reason", "seconds",
-        "build_seconds", "captured", "units", "added", "duplicates", "ir_instructions",
-        "licence", "test_command", "test_status", "test_seconds")
+        "build_seconds", "build_target", "captured", "units", "added", "duplicates",
+        "ir_instructions", "licence", "test_command", "test_status", "test_seconds")
 
 
 def main(argv=None) -> int:

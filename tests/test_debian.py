@@ -109,6 +109,42 @@ def test_a_failed_build_is_a_record_and_adds_nothing(tmp_path):
     assert len(lines) == 2
 
 
+def test_a_package_that_compiles_at_install_time_is_built_by_binary_arch(tmp_path):
+    """dnsmasq's rules build nothing in build-arch ("upstream builds and installs in one
+    go"): the corpus builds binary-arch then, and says so in the record."""
+    out = tmp_path / "corpus"
+    tree = _fake_package(out, "lateinstall")
+    (tree / "debian" / "rules").write_text(
+        "#!/usr/bin/make -f\nbuild-arch:\n\ttrue\nbinary-arch:\n\t$(MAKE)\n"
+        "clean:\n\trm -f *.o *.a prog\n")
+    corpus = DebianCorpus(out, jobs=1, fetch=False, run_package_tests=False,
+                          log=lambda line: None)
+    [record] = build_packages([PackageSpec("lateinstall")], corpus)
+    assert record["status"] == "ok", record
+    assert record["build_target"] == "binary-arch" and record["units"] == 2
+
+
+def test_named_packages_take_the_manifest_entry_and_only_their_failures_are_forgotten(
+        tmp_path):
+    """`corpus debian dnsmasq --manifest M --retry-failed`: dnsmasq alone, at the manifest's
+    version and split, its failure forgotten and every other package's kept."""
+    from compilerlm.commands.corpus import _forget_failed
+
+    manifest = [PackageSpec("bc", "1.07.1-3", split="test", category="maths"),
+                PackageSpec("dnsmasq", "2.90-4", split="validation", category="networking")]
+    assert debian.select_specs(["dnsmasq"], manifest) == [manifest[1]]
+    assert debian.select_specs(["dnsmasq=2.91-1", "jq"], manifest) == [
+        PackageSpec("dnsmasq", "2.91-1", split="validation", category="networking"),
+        PackageSpec("jq")]
+    assert debian.select_specs([], manifest) == manifest
+    (tmp_path / "packages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [
+        {"package": "bc", "status": "ok"}, {"package": "zip", "status": "failed"},
+        {"package": "dnsmasq", "status": "failed"}]))
+    _forget_failed(tmp_path, {"dnsmasq"})
+    kept = [json.loads(ln)["package"] for ln in (tmp_path / "packages.jsonl").open()]
+    assert kept == ["bc", "zip"]
+
+
 def test_packages_spread_over_a_local_ray_cluster(tmp_path):
     """`corpus debian --ray local`: each package built by a Ray task in a worker process,
     the corpus's index and records written one package at a time."""

@@ -124,23 +124,23 @@ def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_faile
                   as_json):
     """Build Debian source packages through capture into a corpus, with licences and tests.
 
-    PACKAGES are source package names, optionally pinned (bc=1.07.1-3). Per package: the
+    PACKAGES are source package names, optionally pinned (bc=1.07.1-3); with --manifest, only
+    they are built, at the manifest's versions and splits. Per package: the
     source is fetched (deb-src enabled in apt's sources when missing), its build
     dependencies installed, `debian/rules build` run with the compiler shims, its test
     command run once (2 minutes at most), and its own C/C++ units added to OUT. A failed
     package is recorded with its reason in OUT/packages.jsonl (exit status 1 at the end);
     a rerun builds only what is not recorded yet."""
-    from ..corpus.debian import DebianCorpus, PackageSpec, build_packages, read_manifest
+    from ..corpus.debian import DebianCorpus, build_packages, read_manifest, select_specs
     from ..progress import progress_bar
 
-    specs = read_manifest(manifest) if manifest else []
-    specs += [PackageSpec.parse(p) for p in packages]
+    specs = select_specs(packages, read_manifest(manifest) if manifest else None)
     if not specs:
         raise click.UsageError("give source package names, or --manifest FILE")
     corpus_dir = DebianCorpus(out, jobs=jobs, run_package_tests=not no_tests,
                               log=lambda line: stderr.print(line, soft_wrap=True))
     if retry_failed:
-        _forget_failed(Path(out))
+        _forget_failed(Path(out), {s.name for s in specs})
     with progress_bar(enabled=not as_json) as bar:
         records = build_packages(specs, corpus_dir, parallel=parallel, ray=ray, progress=bar)
     ok = [r for r in records if r["status"] == "ok"]
@@ -288,13 +288,15 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{x:+.2f}%"
 
 
-def _forget_failed(out: Path) -> None:
-    """Drop failed packages' records, so that they are built again (written atomically)."""
+def _forget_failed(out: Path, packages: set[str]) -> None:
+    """Drop the failed records of `packages`, so that they are built again (written
+    atomically); other packages' failures stay recorded."""
     from ..corpus.debian import PACKAGES
     from ..store import read_json_lines
 
     path = out / PACKAGES
-    keep = [r for r in read_json_lines(path) if r.get("status") == "ok"]
+    keep = [r for r in read_json_lines(path)
+            if r.get("status") == "ok" or r.get("package") not in packages]
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
     tmp.replace(path)

@@ -29,6 +29,7 @@ record is done, so a rerun resumes with the next one; a failed build is a record
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -85,6 +86,20 @@ class PackageSpec:
             return self.split
         bucket = int(hashlib.sha256(self.name.encode()).hexdigest(), 16) % 10
         return "test" if bucket == 0 else "validation" if bucket == 1 else "train"
+
+
+def select_specs(packages, manifest: list[PackageSpec] | None) -> list[PackageSpec]:
+    """The packages to build: those named (`NAME` or `NAME=VERSION`), a named package listed
+    in the manifest with the manifest's category, split and (unless pinned here) version;
+    the whole manifest when none is named."""
+    named = [PackageSpec.parse(p) for p in packages]
+    if manifest is None:
+        return named
+    if not named:
+        return list(manifest)
+    listed = {s.name: s for s in manifest}
+    return [dataclasses.replace(listed[s.name], version=s.version or listed[s.name].version)
+            if s.name in listed else s for s in named]
 
 
 def read_manifest(path: Path) -> list[PackageSpec]:
@@ -317,14 +332,19 @@ def rules_target(tree: Path) -> str:
     return "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
 
 
-def build_tree(tree: Path, spool: Path, jobs: int, log: Path) -> tuple[int, float]:
-    """`debian/rules build` under capture; (exit status, seconds). Output goes to `log`."""
+def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None = None
+               ) -> tuple[int, float]:
+    """`debian/rules build` (or `target`) under capture; (exit status, seconds). Output goes
+    to `log` (appended: a second target's output follows the first's)."""
     env = wrapper_env(spool)
     env["DEB_BUILD_OPTIONS"] = f"nocheck parallel={jobs}"
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
+    target = target or rules_target(tree)
     start = time.perf_counter()
-    with open(log, "w") as out:
-        rc = run_session(["debian/rules", rules_target(tree)], BUILD_TIMEOUT_S, cwd=tree,
+    with open(log, "a") as out:
+        out.write(f"$ debian/rules {target}\n")
+        out.flush()
+        rc = run_session(["debian/rules", target], BUILD_TIMEOUT_S, cwd=tree,
                          env=env, stdout=out, stderr=subprocess.STDOUT)
     return (-1 if rc is None else rc), time.perf_counter() - start
 
@@ -413,12 +433,25 @@ class DebianCorpus:
         if spool.exists():
             shutil.rmtree(spool)  # a half-done earlier attempt: start the capture afresh
         spool.mkdir(parents=True)
-        rc, seconds = build_tree(tree, spool, self.jobs, self.out / WORK / spec.name /
-                                 "build.log")
+        log = self.out / WORK / spec.name / "build.log"
+        log.unlink(missing_ok=True)
+        rc, seconds = build_tree(tree, spool, self.jobs, log)
         result = {"build_seconds": round(seconds, 1)}
+        if rc == 0 and not package_units(spooled_records(spool), tree):
+            # Some packages compile at install time ("upstream builds and installs in one
+            # go": dnsmasq), so their build target compiles nothing: build the binaries.
+            self._say(f"{spec.name}: the build target compiled nothing of its own; "
+                      "trying debian/rules binary-arch")
+            rc, more = build_tree(tree, spool, self.jobs, log, target="binary-arch")
+            result = {"build_seconds": round(seconds + more, 1),
+                      "build_target": "binary-arch"}
+            if rc != 0:
+                why = "ran past the build time limit" if rc == -1 else _log_tail(log)
+                return {**result, "status": "failed",
+                        "reason": f"the build compiled no C/C++ of the package's own, and "
+                                  f"binary-arch, tried since, failed: {why}"}
         if rc != 0:
-            why = "ran past the build time limit" if rc == -1 else \
-                _log_tail(self.out / WORK / spec.name / "build.log")
+            why = "ran past the build time limit" if rc == -1 else _log_tail(log)
             return {**result, "status": "failed", "reason": f"build failed: {why}"}
         command = test_command(tree) if self.run_package_tests else None
         if command:
