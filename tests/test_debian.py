@@ -98,15 +98,23 @@ def test_a_failed_build_is_a_record_and_adds_nothing(tmp_path):
     out = tmp_path / "corpus"
     _fake_package(out, "broken", makefile="all:\n\tgcc -c util.c && false\n")
     _fake_package(out, "noc", makefile="all:\n\ttrue\n", sources=False)
+    # gcc builds it, clang 17 cannot (no `_Decimal64` on x86-64: mpfr4's case)
+    tree = _fake_package(out, "decimal", makefile="all:\n\tgcc -c dec.c\n", sources=False)
+    (tree / "dec.c").write_text("_Decimal64 tenth(void) { return 0.1DD; }\n")
     corpus = DebianCorpus(out, jobs=1, fetch=False, log=lambda line: None)
     records = {r["package"]: r for r in build_packages(
-        [PackageSpec("broken"), PackageSpec("noc")], corpus, parallel=2)}
+        [PackageSpec("broken"), PackageSpec("noc"), PackageSpec("decimal")], corpus,
+        parallel=2)}
     assert records["broken"]["status"] == "failed"
     assert records["broken"]["reason"].startswith("build failed")
     assert records["noc"]["status"] == "failed" and "no C/C++" in records["noc"]["reason"]
+    assert records["decimal"]["status"] == "failed"
+    assert records["decimal"]["reason"].startswith(
+        "clang 17 could not compile the package's own sources (1 compiles failed"), records
+    assert "dec.c" in records["decimal"]["reason"]
     assert not (out / "corpus.jsonl").exists() or read_index(out) == []
     lines = (out / "packages.jsonl").read_text().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
 
 
 def test_a_package_that_compiles_at_install_time_is_built_by_binary_arch(tmp_path):

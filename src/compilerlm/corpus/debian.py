@@ -47,8 +47,8 @@ from ..errors import InputError
 from ..processes import run_session
 from ..store import append_json_line, read_json_lines
 from ..unit import Unit
-from .capture import (binaries_of, is_probe, link_records, spooled_records, spooled_units,
-                      wrapper_env)
+from .capture import (binaries_of, capture_errors, is_probe, link_records, spooled_records,
+                      spooled_units, wrapper_env)
 from .corpus import build_corpus
 
 PACKAGES = "packages.jsonl"
@@ -326,10 +326,16 @@ def rules_target(tree: Path) -> str:
     architecture-dependent part where the rules file has it (indep builds are documentation,
     or cross builds: gzip's win32 flavour), else `build`."""
     rules = tree / "debian" / "rules"
-    text = rules.read_text(errors="replace") if rules.exists() else ""
     if rules.exists():
         rules.chmod(rules.stat().st_mode | 0o111)
-    return "build-arch" if re.search(r"^(build-arch\s*:|%:)", text, re.M) else "build"
+    return "build-arch" if has_rules_target(tree, "build-arch") else "build"
+
+
+def has_rules_target(tree: Path, target: str) -> bool:
+    """Whether debian/rules has `target` (explicitly, or through dh's `%:` rule)."""
+    rules = tree / "debian" / "rules"
+    text = rules.read_text(errors="replace") if rules.exists() else ""
+    return bool(re.search(rf"^({re.escape(target)}\s*:|%:)", text, re.M))
 
 
 def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None = None
@@ -437,7 +443,8 @@ class DebianCorpus:
         log.unlink(missing_ok=True)
         rc, seconds = build_tree(tree, spool, self.jobs, log)
         result = {"build_seconds": round(seconds, 1)}
-        if rc == 0 and not package_units(spooled_records(spool), tree):
+        if rc == 0 and not package_units(spooled_records(spool), tree) \
+                and not own_failures(spool, tree) and has_rules_target(tree, "binary-arch"):
             # Some packages compile at install time ("upstream builds and installs in one
             # go": dnsmasq), so their build target compiles nothing: build the binaries.
             self._say(f"{spec.name}: the build target compiled nothing of its own; "
@@ -465,7 +472,7 @@ class DebianCorpus:
         root = str(tree.resolve())
         if not own:
             return {**result, "status": "failed", "captured": len(records),
-                    "reason": "the build compiled no C/C++ of the package's own"}
+                    "reason": _nothing_captured(spool, tree)}
         licence = licence_of(tree)
         # Units are named PACKAGE/SOURCE_PATH (held out by package: the first component),
         # their `source` the file as it was built.
@@ -488,6 +495,24 @@ class DebianCorpus:
         return {**result, "status": "ok", "licence": licence, "captured": len(records),
                 "units": len(own), "added": summary["added"],
                 "duplicates": summary["duplicates"], "ir_instructions": instructions}
+
+
+def own_failures(spool: Path, tree: Path) -> list[dict]:
+    """The capture errors of the package's own sources (configure probes left out)."""
+    root = str(tree.resolve())
+    return [e for e in capture_errors(spool) if e.get("file") and not is_probe(e["file"])
+            and str((Path(e.get("directory") or ".") / e["file"]).resolve()).startswith(root)]
+
+
+def _nothing_captured(spool: Path, tree: Path) -> str:
+    """Why a build that succeeded added no unit: it compiled none of the package's own C/C++,
+    or clang 17 could not compile what it did (mpfr4's header uses `_Decimal64`, which gcc
+    has and clang 17 has not on x86-64)."""
+    failed = own_failures(spool, tree)
+    if not failed:
+        return "the build compiled no C/C++ of the package's own"
+    return (f"clang 17 could not compile the package's own sources ({len(failed)} compiles "
+            f"failed, none captured); first: {failed[0].get('error', '')}")[:300]
 
 
 def _rows_of(out: Path, package: str) -> list[dict]:
