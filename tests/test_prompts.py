@@ -193,3 +193,17 @@ def test_split_long_turns_an_over_long_unit_into_functions(tmp_path):
              for x in f.read_text().splitlines() if x.strip()}
     assert any("toolkit.c#" in u for u in units)  # pieces, one per function
     assert any(u.endswith("switch.c") for u in units)  # short units stay whole
+
+
+def test_units_whose_input_ir_cannot_fit_are_left_out_before_their_lists_run(engine,
+                                                                              small_units):
+    """Emulation and flag-tuning prompts hold the input IR: a unit whose IR alone is over the
+    context costs its input measurement, never its lists (a third of a real corpus)."""
+    counter = TokenCounter.load(None)
+    tiny = small_units[2]
+    limit = counter.count(tiny.ir.decode()) * 2  # tiny.ll fits, the C examples do not
+    records, stats = build_emulation(small_units, engine, lists_per_unit=2, seed=1,
+                                     fits=lambda ir: counter.count(ir) <= limit)
+    assert stats.units == 3
+    assert stats.excluded.get("input IR over the context limit") == 2
+    assert records and {r["unit"] for r in records} == {"tiny.ll"}

@@ -67,8 +67,13 @@ def _run_dataset(task, inputs, out, tokenizer, max_tokens, engine_opts, as_json,
     settings = json.dumps({k: v for k, v in params.items()
                            if k not in ("out", "workers", "ray", "as_json")},
                           sort_keys=True, default=str)
+    # Emulation and flag-tuning prompts hold the input IR: a unit whose IR alone is over the
+    # context is left out before its lists run. (Disassembly's prompt is assembly.)
+    fits = None if task == "disasm" else (lambda ir: counter.count(ir) <= limit)
     with engine_opts.engine() as engine, progress_bar(enabled=not as_json) as bar:
-        records, stats, resumed = build_resumably(task, units, engine, build, Path(out),
+        records, stats, resumed = build_resumably(task, units, engine,
+                                                  lambda part, eng: build(part, eng, fits),
+                                                  Path(out),
                                                   chunk=4 * engine_opts.workers, progress=bar,
                                                   settings=settings)
     if resumed:
@@ -104,9 +109,9 @@ def dataset_emulation(inputs, lists, variant, no_determinism_check, out, tokeniz
 
     variants = ("ir", "asm") if variant == "both" else (variant,)
     _run_dataset("emulation", inputs, out, tokenizer, max_tokens, engine_opts, as_json,
-                 lambda units, eng: build_emulation(
+                 lambda units, eng, fits: build_emulation(
                      units, eng, lists_per_unit=lists, seed=seed, variants=variants,
-                     check_determinism=not no_determinism_check), split_long)
+                     check_determinism=not no_determinism_check, fits=fits), split_long)
 
 
 @dataset.command("flagtune")
@@ -141,8 +146,9 @@ def dataset_flagtune(inputs, db, label_table, budget, no_validate, out, tokenize
         chosen = AutotuneStore(db).best_results(prefer_validated=True)
         best = {h: list(r.best_passes) for h, r in chosen.items()}
     _run_dataset("flagtune", inputs, out, tokenizer, max_tokens, engine_opts, as_json,
-                 lambda units, eng: build_flagtune(units, eng, best=best, budget=budget,
-                                                   seed=seed, validate=not no_validate),
+                 lambda units, eng, fits: build_flagtune(units, eng, best=best, budget=budget,
+                                                         seed=seed, validate=not no_validate,
+                                                         fits=fits),
                  split_long)
 
 
@@ -156,7 +162,7 @@ def dataset_disasm(inputs, out, tokenizer, max_tokens, engine_opts, seed, split_
     from ..prompts.build import build_disasm
 
     _run_dataset("disasm", inputs, out, tokenizer, max_tokens, engine_opts, as_json,
-                 lambda units, eng: build_disasm(units, eng), split_long)
+                 lambda units, eng, fits: build_disasm(units, eng), split_long)
 
 
 @dataset.command("verify")

@@ -110,16 +110,21 @@ def _as_text(engine: Engine, raw: Unit):
     return unit, engine.measure(unit, [], want_ir=True)
 
 
-def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
+def _text_units(units, engine: Engine, stats: BuildStats, progress=None, fits=None):
     """(original, textual unit, its measurement) for every unit whose input measures;
-    the others are counted as excluded. The input measurements run in parallel."""
+    the others are counted as excluded. The input measurements run in parallel. `fits(ir)`:
+    whether a prompt holding the input IR can fit the context; the units whose cannot are
+    excluded before any list is run on them (a third of a real corpus's units)."""
     units = list(units)
     texts = [text_unit(raw) for raw in units]
     measured = iter(engine.measure_many([(t, []) for t in texts if t is not None],
                                         want_ir=True))
     for i, (raw, unit) in enumerate(zip(units, texts)):
         base = next(measured) if unit is not None else _invalid(raw)
-        if base.ok:
+        if base.ok and fits is not None and not fits(base.ir):
+            stats.units += 1
+            stats.exclude("input IR over the context limit")
+        elif base.ok:
             stats.units += 1
             yield raw, unit, base
         else:
@@ -130,11 +135,11 @@ def _text_units(units, engine: Engine, stats: BuildStats, progress=None):
 
 def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int = 0,
                     variants=("ir", "asm"), check_determinism: bool = True,
-                    progress=None) -> tuple[list[dict], BuildStats]:
+                    progress=None, fits=None) -> tuple[list[dict], BuildStats]:
     from ..autotune.random_search import random_lists
 
     stats, records = BuildStats(), []
-    inputs = list(_text_units(units, engine, stats, progress))
+    inputs = list(_text_units(units, engine, stats, progress, fits))
     # Each list runs twice: some passes (iroutliner, mergefunc, gvn-sink...) order their
     # work by pointer values, so LLVM itself can give different IR for the same input,
     # and a target the compiler cannot reproduce is no label. (check_determinism=False
@@ -177,7 +182,7 @@ def build_emulation(units, engine: Engine, *, lists_per_unit: int = 4, seed: int
 
 
 def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: int = 50,
-                   seed: int = 0, validate: bool = True, progress=None
+                   seed: int = 0, validate: bool = True, progress=None, fits=None
                    ) -> tuple[list[dict], BuildStats]:
     """`best` maps unit hash -> best pass list (from a store); else a quick search per unit."""
     from ..autotune import AutotuneConfig, tune_program
@@ -189,7 +194,7 @@ def build_flagtune(units, engine: Engine, *, best: dict | None = None, budget: i
         for _ in range(sum(u.hash not in best for u in units)):
             stats.exclude("not in the store")
         units = [u for u in units if u.hash in best]
-    for raw, unit, base in _text_units(units, engine, stats, progress):
+    for raw, unit, base in _text_units(units, engine, stats, progress, fits):
         if best is not None:
             passes = best[raw.hash]
         else:
