@@ -38,6 +38,14 @@ _DROP_EXACT = {"-c", "-S", "-E", "-MD", "-MMD", "-MP", "-M", "-MM", "-emit-llvm"
 _DROP_PATTERN = re.compile(r"^(-O.*|-g.*|-flto.*|-fprofile.*|-Werror.*|-W[al],.*|--target=.*|-march=.*)$")
 
 
+# What GCC 12 (Debian 12's compiler, which the `gcc` shims stand in for) accepts with a warning
+# and clang 16+ rejects by default, so legacy C still compiles (bc's dc.c calls a function it
+# never declares). Diagnostics only: the IR of code that compiled before is unchanged. A
+# build's own flags come after these, so its choices win.
+GCC12_LEGACY_C = ("-Wno-error=implicit-function-declaration", "-Wno-error=implicit-int",
+                  "-Wno-error=int-conversion", "-Wno-error=incompatible-function-pointer-types")
+
+
 def _run_clang(argv: list[str], what: str, cwd: str | None = None) -> bytes:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=FRONTEND_TIMEOUT_S, cwd=cwd)
@@ -63,8 +71,9 @@ def frontend_argv(source: Path, *, style: str = "oz", target: str | None = None,
     tc = find_toolchain()
     is_cxx = SOURCE_SUFFIXES.get(source.suffix) == "c++"
     compiler = tc.clangxx if is_cxx else tc.clang
+    legacy = () if is_cxx else GCC12_LEGACY_C
     return [str(compiler), f"--target={target or DEFAULT_TARGET}", *FRONTEND_STYLES[style],
-            "-emit-llvm", "-S" if text else "-c", *flags, str(source), "-o", "-"]
+            "-emit-llvm", "-S" if text else "-c", *legacy, *flags, str(source), "-o", "-"]
 
 
 def compile_to_ir(source: Path, *, style: str = "oz", target: str | None = None,
@@ -154,7 +163,8 @@ def read_compile_commands(path: Path) -> list[CompileCommand]:
     return commands
 
 
-_UNKNOWN_ARG = re.compile(r"(?:unknown argument:|unsupported option) '([^']+)'")
+# clang 17 says `unknown argument: '-x'` or `unknown argument '-fanalyzer'; did you mean ...`
+_UNKNOWN_ARG = re.compile(r"(?:unknown argument:?|unsupported option) '([^']+)'")
 
 
 def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
