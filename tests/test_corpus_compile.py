@@ -148,3 +148,19 @@ def test_capture_records_the_ir_of_a_real_build(tmp_path):
     r = run_cli("corpus", "capture", "-o", tmp_path / "corpus", "-C", proj, "--", "make")
     assert r.returncode != 0 and "the build failed" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_gcc_precompiled_header_beside_an_include_is_read_as_the_header(tmp_path):
+    """CMake's precompiled headers: `-include X` with gcc's X.gch beside it, which clang's
+    driver takes for its own PCH and fails on."""
+    import subprocess
+
+    from compilerlm.corpus.compile import CompileCommand, compile_command_to_ir
+
+    (tmp_path / "pre.h").write_text("static inline int twice(int x) { return 2 * x; }\n")
+    subprocess.run(["gcc", "-x", "c-header", "pre.h", "-o", "pre.h.gch"], cwd=tmp_path,
+                   check=True)
+    (tmp_path / "use.c").write_text("int f(int y) { return twice(y); }\n")
+    unit = compile_command_to_ir(CompileCommand(
+        file=tmp_path / "use.c", directory=tmp_path, flags=("-include", str(tmp_path / "pre.h"))))
+    assert "twice" in _text(unit)

@@ -187,11 +187,27 @@ def compile_command_to_ir(cmd: CompileCommand, *, style: str = "oz",
                                cwd=str(cmd.directory))
             return Unit(name=str(cmd.file), ir=ir, source=str(cmd.file))
         except FrontendError as e:
+            if "input is not a PCH file" in str(e) and "-include" in flags:
+                flags = _include_without_pch(flags)
+                continue
             m = _UNKNOWN_ARG.search(str(e))
             if not m or m.group(1) not in flags:
                 raise
             flags.remove(m.group(1))
     raise FrontendError(f"{cmd.file}: too many flags clang does not know")
+
+
+def _include_without_pch(flags: list[str]) -> list[str]:
+    """`-include X` as the header itself: clang's driver takes a gcc-made X.gch beside it for
+    its own precompiled header and fails (CMake's precompiled headers: cppcheck lost 127
+    units); the same option given to the compiler proper skips that lookup."""
+    out, it = [], iter(flags)
+    for flag in it:
+        if flag == "-include":
+            out += ["-Xclang", "-include", "-Xclang", next(it, "")]
+        else:
+            out.append(flag)
+    return out
 
 
 def load_unit(path, *, style: str = "oz", target: str | None = None,
