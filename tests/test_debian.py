@@ -135,8 +135,9 @@ def test_a_package_that_compiles_at_install_time_is_built_by_binary_arch(tmp_pat
 def test_named_packages_take_the_manifest_entry_and_only_their_failures_are_forgotten(
         tmp_path):
     """`corpus debian dnsmasq --manifest M --retry-failed`: dnsmasq alone, at the manifest's
-    version and split, its failure forgotten and every other package's kept."""
-    from compilerlm.commands.corpus import _forget_failed
+    version and split, its failure forgotten and every other package's kept; `--rebuild`
+    forgets a package's success too."""
+    from compilerlm.commands.corpus import _forget_records
 
     manifest = [PackageSpec("bc", "1.07.1-3", split="test", category="maths"),
                 PackageSpec("dnsmasq", "2.90-4", split="validation", category="networking")]
@@ -148,9 +149,12 @@ def test_named_packages_take_the_manifest_entry_and_only_their_failures_are_forg
     (tmp_path / "packages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [
         {"package": "bc", "status": "ok"}, {"package": "zip", "status": "failed"},
         {"package": "dnsmasq", "status": "failed"}]))
-    _forget_failed(tmp_path, {"dnsmasq"})
+    _forget_records(tmp_path, {"dnsmasq", "bc"})
     kept = [json.loads(ln)["package"] for ln in (tmp_path / "packages.jsonl").open()]
     assert kept == ["bc", "zip"]
+    _forget_records(tmp_path, {"bc"}, failed_only=False)  # --rebuild
+    kept = [json.loads(ln)["package"] for ln in (tmp_path / "packages.jsonl").open()]
+    assert kept == ["zip"]
 
 
 def test_packages_spread_over_a_local_ray_cluster(tmp_path):

@@ -117,11 +117,15 @@ def corpus_stats_cmd(directory, as_json):
 @click.option("--no-tests", is_flag=True, help="Do not run the packages' own test commands.")
 @click.option("--retry-failed", is_flag=True,
               help="Build again the packages whose earlier build failed.")
+@click.option("--rebuild", is_flag=True,
+              help="Build the packages again even where they built before (after a "
+                   "compilerlm upgrade captures more): new units are added, the corpus's "
+                   "own are kept once.")
 @click.option("--ray", default=None, metavar="local|auto|ADDRESS",
               help="Spread the packages over a Ray cluster (each node needs apt and root).")
 @json_option
-def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_failed, ray,
-                  as_json):
+def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_failed, rebuild,
+                  ray, as_json):
     """Build Debian source packages through capture into a corpus, with licences and tests.
 
     PACKAGES are source package names, optionally pinned (bc=1.07.1-3); with --manifest, only
@@ -139,8 +143,8 @@ def corpus_debian(packages, out, manifest, parallel, jobs, no_tests, retry_faile
         raise click.UsageError("give source package names, or --manifest FILE")
     corpus_dir = DebianCorpus(out, jobs=jobs, run_package_tests=not no_tests,
                               log=lambda line: stderr.print(line, soft_wrap=True))
-    if retry_failed:
-        _forget_failed(Path(out), {s.name for s in specs})
+    if retry_failed or rebuild:
+        _forget_records(Path(out), {s.name for s in specs}, failed_only=not rebuild)
     with progress_bar(enabled=not as_json) as bar:
         records = build_packages(specs, corpus_dir, parallel=parallel, ray=ray, progress=bar)
     ok = [r for r in records if r["status"] == "ok"]
@@ -288,15 +292,17 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{x:+.2f}%"
 
 
-def _forget_failed(out: Path, packages: set[str]) -> None:
-    """Drop the failed records of `packages`, so that they are built again (written
-    atomically); other packages' failures stay recorded."""
+def _forget_records(out: Path, packages: set[str], failed_only: bool = True) -> None:
+    """Drop the records (the failed ones only, by default) of `packages`, so that they are
+    built again (written atomically); other packages' records stay."""
     from ..corpus.debian import PACKAGES
     from ..store import read_json_lines
 
     path = out / PACKAGES
-    keep = [r for r in read_json_lines(path)
-            if r.get("status") == "ok" or r.get("package") not in packages]
+    if not path.exists():
+        return
+    keep = [r for r in read_json_lines(path) if r.get("package") not in packages
+            or (failed_only and r.get("status") == "ok")]
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
     tmp.replace(path)
