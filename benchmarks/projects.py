@@ -75,7 +75,8 @@ def fresh_tree(dsc: Path, where: Path) -> Path:
 def build_command(tree: Path) -> tuple[str, ...]:
     """`debian/rules build-arch` (the architecture-dependent part) without its tests."""
     from compilerlm.corpus.debian import rules_target
-    return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "debian/rules", rules_target(tree))
+    return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "FORCE_UNSAFE_CONFIGURE=1",
+            "debian/rules", rules_target(tree))
 
 
 def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> dict:

@@ -345,6 +345,9 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None
     env = wrapper_env(spool)
     env["DEB_BUILD_OPTIONS"] = f"nocheck parallel={jobs}"
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
+    # Debian's build daemons are not root; this builder often is, and gnulib's configure
+    # (coreutils, tar) refuses root unless told.
+    env.setdefault("FORCE_UNSAFE_CONFIGURE", "1")
     target = target or rules_target(tree)
     start = time.perf_counter()
     with open(log, "a") as out:
