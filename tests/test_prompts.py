@@ -207,3 +207,17 @@ def test_units_whose_input_ir_cannot_fit_are_left_out_before_their_lists_run(eng
     assert stats.units == 3
     assert stats.excluded.get("input IR over the context limit") == 2
     assert records and {r["unit"] for r in records} == {"tiny.ll"}
+
+
+def test_the_approximate_count_is_the_bytelevel_pre_tokenizers(engine, small_units):
+    """The offline count equals the number of pieces `tokenizers`' ByteLevel pre-tokenizer
+    makes, on IR, assembly and text with non-ASCII letters, digits and runs of spaces."""
+    from tokenizers.pre_tokenizers import ByteLevel
+
+    pre = ByteLevel(add_prefix_space=False)
+    counter = TokenCounter.load(None)
+    m = engine.measure(small_units[0], ["default<Oz>"], want_ir=True, want_asm=True)
+    texts = [m.ir, m.asm, small_units[2].ir.decode(),
+             "Größe 12 345  bytes;\n\n  it's   ünïcode\t\tand 'll 'd\n"]
+    for text in texts:
+        assert counter.count(text) == len(pre.pre_tokenize_str(text)) > 0

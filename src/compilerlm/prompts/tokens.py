@@ -15,6 +15,12 @@ from pathlib import Path
 
 from ..errors import InputError
 
+# The GPT-2 split that `tokenizers`' ByteLevel pre-tokenizer applies (use_regex=True): counting
+# its matches gives the pre-tokenizer's count without building a Python tuple per piece,
+# three times faster (a real corpus's dataset spent 17 of 43 minutes counting). A test holds
+# the two equal.
+_GPT2_SPLIT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+
 
 @dataclass
 class TokenCounter:
@@ -35,11 +41,11 @@ class TokenCounter:
                 return cls(name=str(p), _tokenizer=Tokenizer.from_file(str(p)))
             except Exception as e:  # tokenizers raises its own exception types
                 raise InputError(f"{p}: not a tokenizers file: {e}") from e
-        from tokenizers.pre_tokenizers import ByteLevel
+        import regex
         return cls(name="tokenizers ByteLevel pre-tokenizer (approximate)",
-                   _pre=ByteLevel(add_prefix_space=False))
+                   _pre=regex.compile(_GPT2_SPLIT))
 
     def count(self, text: str) -> int:
         if self._tokenizer is not None:
             return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
-        return len(self._pre.pre_tokenize_str(text))
+        return sum(1 for _ in self._pre.finditer(text))
