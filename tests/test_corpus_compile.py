@@ -164,3 +164,22 @@ def test_a_gcc_precompiled_header_beside_an_include_is_read_as_the_header(tmp_pa
     unit = compile_command_to_ir(CompileCommand(
         file=tmp_path / "use.c", directory=tmp_path, flags=("-include", str(tmp_path / "pre.h"))))
     assert "twice" in _text(unit)
+
+
+def test_compiling_a_precompiled_header_is_no_unit_and_non_ir_is_left_out(tmp_path):
+    """CMake compiles `cmake_pch.hxx.cxx` with `-x c++-header` into a .gch: no code, so no
+    unit (cppcheck's capture took the PCH for IR and its whole package failed); and a unit
+    that is not IR after all is left out of a corpus, named, without stopping the rest."""
+    from compilerlm.corpus.capture import sources_of
+    from compilerlm.corpus.corpus import build_corpus
+    from compilerlm.unit import Unit
+
+    assert sources_of(["c++", "-x", "c++-header", "-include", "p.hxx", "cmake_pch.hxx.cxx",
+                       "-o", "cmake_pch.hxx.gch"]) == []
+    assert sources_of(["gcc", "-xc-header", "pre.h.c"]) == []
+    assert sources_of(["gcc", "-x", "c", "-c", "main.c"]) == ["main.c"]
+    good = load_unit(EXAMPLES / "loops.c")
+    bad = Unit("pch.cxx", b"CPCH\x00\x01not IR at all")
+    summary = build_corpus([bad, good], tmp_path / "corpus")
+    assert summary["added"] == 1 and len(summary["invalid"]) == 1
+    assert "pch.cxx" in summary["invalid"][0]

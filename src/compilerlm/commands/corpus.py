@@ -43,6 +43,7 @@ def corpus_build(inputs, out, provenance, licence, split_functions, as_json):
         stdout.print(f"{summary['added']} units added ({summary['duplicates']} duplicates "
                      f"skipped); corpus: {summary['units']} units, {summary['functions']} "
                      f"functions, {summary['ir_instructions']} IR instructions")
+        _say_invalid(summary)
 
 
 @corpus.command("capture", context_settings={"ignore_unknown_options": True})
@@ -85,6 +86,12 @@ def corpus_capture(out, provenance, licence, split_functions, build_dir, command
                      f"{summary['units']} units, {summary['ir_instructions']} IR instructions")
         for e in errors[:5]:
             stderr.print(f"not captured: {e['file']}: {e['error']}")
+        _say_invalid(summary)
+
+
+def _say_invalid(summary: dict) -> None:
+    for message in summary["invalid"][:5]:
+        stderr.print(f"left out: {message}")
 
 
 @corpus.command("stats")

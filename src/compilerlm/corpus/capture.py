@@ -41,6 +41,7 @@ ERRORS = "errors.jsonl"
 # Calls that compile nothing to an object: preprocessing, dependency scans, version probes.
 NO_COMPILE = {"-E", "-M", "-MM", "--version", "-v", "-###", "-dumpversion", "-dumpmachine",
                "-print-search-dirs", "-print-prog-name", "-print-file-name", "-fsyntax-only"}
+HEADER_LANGUAGES = {"c-header", "c++-header", "objective-c-header", "objective-c++-header"}
 # The names builds call compilers by, each a shim for the C or the C++ wrapper.
 _TRIPLE = "x86_64-linux-gnu-"
 SHIM_NAMES = {"c": ["cc", "gcc", "clang", "gcc-12", f"{_TRIPLE}gcc", f"{_TRIPLE}gcc-12"],
@@ -77,8 +78,12 @@ def real_compiler(language: str, env=os.environ) -> str:
 
 
 def sources_of(argv: list[str]) -> list[str]:
-    """The C/C++ source files a compiler call compiles (none for probes and -E)."""
+    """The C/C++ source files a compiler call compiles (none for probes, -E and precompiled
+    headers: `-x c++-header` makes a .gch, no code)."""
     if any(a in NO_COMPILE for a in argv):
+        return []
+    if any((a in HEADER_LANGUAGES and i > 0 and argv[i - 1] == "-x")
+           or (a.startswith("-x") and a[2:] in HEADER_LANGUAGES) for i, a in enumerate(argv)):
         return []
     out, skip = [], False
     for a in argv:

@@ -44,13 +44,23 @@ def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",
     index = out / INDEX
     seen = {row["hash"] for row in read_index(out)} if index.exists() else set()
     added = duplicates = 0
+    invalid = []
     for unit in units:
-        for piece in (split(unit) if split_functions else [unit]):
+        try:
+            pieces = split(unit) if split_functions else [unit]
+        except InputError as e:
+            invalid.append(str(e))
+            continue
+        for piece in pieces:
             if piece.hash in seen:
                 duplicates += 1
                 continue
+            try:
+                instructions, functions = count_unit(piece)
+            except InputError as e:  # not IR after all: one unit left out, not the build
+                invalid.append(str(e))
+                continue
             seen.add(piece.hash)
-            instructions, functions = count_unit(piece)
             path = out / "units" / f"{piece.hash.replace(':', '-')}{piece.suffix}"
             path.write_bytes(piece.ir)
             row = {"name": piece.name, "hash": piece.hash, "file": str(path.relative_to(out)),
@@ -60,7 +70,7 @@ def build_corpus(units, out: Path, *, provenance: str = "", licence: str = "",
                 row.update(metadata(piece))
             append_json_line(index, row)
             added += 1
-    return {"added": added, "duplicates": duplicates, **corpus_stats(out)}
+    return {"added": added, "duplicates": duplicates, "invalid": invalid, **corpus_stats(out)}
 
 
 def read_index(directory: Path) -> list[dict]:

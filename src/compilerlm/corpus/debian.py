@@ -497,7 +497,8 @@ class DebianCorpus:
         instructions = sum(r.get("ir_instructions", 0) for r in _rows_of(self.out, spec.name))
         return {**result, "status": "ok", "licence": licence, "captured": len(records),
                 "units": len(own), "added": summary["added"],
-                "duplicates": summary["duplicates"], "ir_instructions": instructions}
+                "duplicates": summary["duplicates"], "ir_instructions": instructions,
+                **({"not_ir": len(summary["invalid"])} if summary["invalid"] else {})}
 
 
 def own_failures(spool: Path, tree: Path) -> list[dict]:
