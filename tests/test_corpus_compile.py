@@ -60,6 +60,9 @@ def test_compile_commands_use_the_builds_own_flags(tmp_path):
     # flags clang 17 names two ways: `unknown argument: '--x'` and `unknown argument '-x';
     # did you mean ...` (gnutls28's -fanalyzer: 589 units lost before).
     (tmp_path / "src" / "util.c").write_text("int twice(int x) { return helper(2 * x); }\n")
+    # and C++17 that g++ 12 builds with a warning (`register`: gnuchess)
+    (tmp_path / "src" / "reg.cc").write_text("int thrice(int x) { register int y = 3 * x; "
+                                             "return y; }\n")
     commands = [
         {"directory": str(tmp_path), "file": "src/main.c",
          "arguments": ["gcc", "-Iinclude", "-DFACTOR=7", "-std=c11", "-O2", "-g",
@@ -67,15 +70,17 @@ def test_compile_commands_use_the_builds_own_flags(tmp_path):
                        "build/main.o"]},
         {"directory": str(tmp_path / "src"), "file": str(tmp_path / "src" / "util.c"),
          "command": "cc -O3 -MD -MF util.d -c util.c -o util.o"},
+        {"directory": str(tmp_path / "src"), "file": "reg.cc",
+         "command": "c++ -std=gnu++17 -c reg.cc -o reg.o"},
         {"directory": str(tmp_path), "file": "boot.S", "arguments": ["cc", "-c", "boot.S"]},
     ]
     db = tmp_path / "compile_commands.json"
     db.write_text(json.dumps(commands))
     parsed = read_compile_commands(db)
-    assert len(parsed) == 2  # the assembly file is not C/C++
+    assert len(parsed) == 3  # the assembly file is not C/C++
     assert "-O2" not in parsed[0].flags and "-g" not in parsed[0].flags
     units = list(iter_units([db]))
-    assert [u.name.rsplit("/", 1)[1] for u in units] == ["main.c", "util.c"]
+    assert [u.name.rsplit("/", 1)[1] for u in units] == ["main.c", "util.c", "reg.cc"]
     text = _text(units[0])
     assert "ret i32 21" in text  # SCALE * FACTOR: found through -I, defined by -D
     assert "minsize" in text

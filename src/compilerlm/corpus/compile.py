@@ -44,6 +44,7 @@ _DROP_PATTERN = re.compile(r"^(-O.*|-g.*|-flto.*|-fprofile.*|-Werror.*|-W[al],.*
 # build's own flags come after these, so its choices win.
 GCC12_LEGACY_C = ("-Wno-error=implicit-function-declaration", "-Wno-error=implicit-int",
                   "-Wno-error=int-conversion", "-Wno-error=incompatible-function-pointer-types")
+GCC12_LEGACY_CXX = ("-Wno-error=register",)  # `register` in C++17 (gnuchess)
 
 
 def _run_clang(argv: list[str], what: str, cwd: str | None = None) -> bytes:
@@ -71,7 +72,7 @@ def frontend_argv(source: Path, *, style: str = "oz", target: str | None = None,
     tc = find_toolchain()
     is_cxx = SOURCE_SUFFIXES.get(source.suffix) == "c++"
     compiler = tc.clangxx if is_cxx else tc.clang
-    legacy = () if is_cxx else GCC12_LEGACY_C
+    legacy = GCC12_LEGACY_CXX if is_cxx else GCC12_LEGACY_C
     return [str(compiler), f"--target={target or DEFAULT_TARGET}", *FRONTEND_STYLES[style],
             "-emit-llvm", "-S" if text else "-c", *legacy, *flags, str(source), "-o", "-"]
 
