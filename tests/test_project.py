@@ -206,3 +206,17 @@ def test_a_real_tool_that_calls_ar_by_name_does_not_loop(tmp_path):
                        env={**env, "COMPILERLM_REAL_AR": str(loop)}, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode != 0 and "called each other" in r.stderr
+
+
+def test_the_build_systems_own_programs_are_not_the_projects(tmp_path):
+    """CMake's compiler-identification programs (CMakeFiles/3.25.1/CompilerIdC/a.out,
+    CMakeDetermineCompilerABI_C.bin) and configure's conftest are no binaries of the project
+    (cjson's benchmark counted them)."""
+    from compilerlm.project.build import linked_binaries
+
+    elf = shutil.which("true")
+    for rel in ("prog", "CMakeFiles/3.25.1/CompilerIdC/a.out",
+                "CMakeFiles/3.25.1/CMakeDetermineCompilerABI_C.bin", "conftest"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(elf, tmp_path / rel)
+    assert list(linked_binaries(tmp_path)) == ["prog"]

@@ -68,11 +68,13 @@ class TestRun:
 
 def linked_binaries(tree: Path, skip: set[str] = frozenset()) -> dict[str, int]:
     """ELF executables and shared libraries under tree (relative path -> .text + .data),
-    but for those in skip (what the pristine copy already held)."""
+    but for those in skip (what the pristine copy already held) and the build system's own
+    (CMake's compiler-identification programs under CMakeFiles/, configure's conftest)."""
     found = {}
     for path in sorted(tree.rglob("*")):
         rel = str(path.relative_to(tree))
-        if rel in skip or ".git" in path.parts or path.is_symlink() or not path.is_file():
+        if rel in skip or ".git" in path.parts or "CMakeFiles" in path.parts \
+                or path.name.startswith("conftest") or path.is_symlink() or not path.is_file():
             continue
         try:
             with path.open("rb") as f:
