@@ -121,8 +121,9 @@ def load_corpus(directory: Path) -> list[Unit]:
 
 def dataset_provenance(inputs, units) -> list[str]:
     """A dataset card's sources (of the units given: those with records): one line per package
-    (with version, licence and split) for the units of a corpus whose index records them (`corpus debian`), each unit's source file
-    otherwise. A corpus of thousands of units is then described by its packages."""
+    (with version, licence and split) for the units of a corpus whose index records them
+    (`corpus debian`), each unit's source file otherwise. A corpus of thousands of units is
+    then described by its packages."""
     described = {}
     for item in inputs:
         path = Path(item)
