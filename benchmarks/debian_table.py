@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from compilerlm.corpus.corpus import read_index
@@ -37,9 +38,7 @@ def main(argv=None) -> int:
     ok = [r for r in records if r["status"] == "ok"]
     # Units per package as the corpus holds them (a package built again with --rebuild adds
     # only what is new: its record's `added` is not its total).
-    units: dict[str, int] = {}
-    for row in rows:
-        units[row.get("package")] = units.get(row.get("package"), 0) + 1
+    units = Counter(row.get("package") for row in rows)
     print("| package | version | split | build s | units | IR instructions | tests |")
     print("|---|---|---|---:|---:|---:|---|")
     for r in sorted(ok, key=lambda r: r["package"]):

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from compilerlm.project.build import build_system_program
 from compilerlm.store import append_json_line, read_json_lines
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,10 +141,10 @@ def table(records: list[dict]) -> str:
         base = runs.get("k2")
         if base is None:
             continue
-        # CMake's compiler-identification programs are no binaries of the package (records
-        # made before project/build.py left them out still list them)
+        # records made before project/build.py left the build system's programs out still
+        # list them
         names = [b["name"] for b in base["binaries"]
-                 if b["clang_oz"] and "CMakeFiles" not in Path(b["name"]).parts]
+                 if b["clang_oz"] and not build_system_program(b["name"])]
         oz = sum(b["clang_oz"] for b in base["binaries"] if b["name"] in names)
         cells = []
         for label, config, key in cols:

@@ -373,14 +373,20 @@ def run_tests(tree: Path, command: list[str], spool: Path, log: Path) -> tuple[s
     return status, time.perf_counter() - start
 
 
+def _own_source(path: str | Path, root: str) -> bool:
+    """Whether a compiled file is the package's own: not a configure probe, and inside the
+    package's tree (not a tool's file in /tmp)."""
+    return not is_probe(str(path)) and str(Path(path).resolve()).startswith(root)
+
+
 def package_units(records: list[dict], tree: Path) -> list[dict]:
     """The records that are the package's own code: probes and repeated builds left out."""
     kept, seen_sources = [], set()
     root = str(tree.resolve())
     for r in records:
         name = r["name"]
-        if is_probe(name) or not str(Path(name).resolve()).startswith(root):
-            continue  # a configure probe, or a file outside the package (a tool's /tmp)
+        if not _own_source(name, root):
+            continue
         if "-m32" in r.get("arguments", ()):
             continue  # a 32-bit flavour (zlib's lib32z): the corpus is x86-64 code
         source = os.path.relpath(Path(name).resolve(), root)
@@ -456,13 +462,11 @@ class DebianCorpus:
             result = {"build_seconds": round(seconds + more, 1),
                       "build_target": "binary-arch"}
             if rc != 0:
-                why = "ran past the build time limit" if rc == -1 else _log_tail(log)
                 return {**result, "status": "failed",
                         "reason": f"the build compiled no C/C++ of the package's own, and "
-                                  f"binary-arch, tried since, failed: {why}"}
+                                  f"binary-arch, tried since, failed: {_why(rc, log)}"}
         if rc != 0:
-            why = "ran past the build time limit" if rc == -1 else _log_tail(log)
-            return {**result, "status": "failed", "reason": f"build failed: {why}"}
+            return {**result, "status": "failed", "reason": f"build failed: {_why(rc, log)}"}
         command = test_command(tree) if self.run_package_tests else None
         if command:
             status, test_seconds = run_tests(tree, command, spool,
@@ -501,11 +505,16 @@ class DebianCorpus:
                 **({"not_ir": len(summary["invalid"])} if summary["invalid"] else {})}
 
 
+def _why(rc: int, log: Path) -> str:
+    """Why a build failed: its time limit, or the last error its log shows."""
+    return "ran past the build time limit" if rc == -1 else _log_tail(log)
+
+
 def own_failures(spool: Path, tree: Path) -> list[dict]:
     """The capture errors of the package's own sources (configure probes left out)."""
     root = str(tree.resolve())
-    return [e for e in capture_errors(spool) if e.get("file") and not is_probe(e["file"])
-            and str((Path(e.get("directory") or ".") / e["file"]).resolve()).startswith(root)]
+    return [e for e in capture_errors(spool) if e.get("file")
+            and _own_source(Path(e.get("directory") or ".") / e["file"], root)]
 
 
 def _nothing_captured(spool: Path, tree: Path) -> str:

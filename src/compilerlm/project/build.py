@@ -66,6 +66,13 @@ class TestRun:
     output_tail: str
 
 
+def build_system_program(rel: str) -> bool:
+    """A program the build system made for itself, not the project's: CMake's
+    compiler-identification programs under CMakeFiles/, configure's conftest."""
+    path = Path(rel)
+    return "CMakeFiles" in path.parts or path.name.startswith("conftest")
+
+
 def linked_binaries(tree: Path, skip: set[str] = frozenset()) -> dict[str, int]:
     """ELF executables and shared libraries under tree (relative path -> .text + .data),
     but for those in skip (what the pristine copy already held) and the build system's own
@@ -73,8 +80,8 @@ def linked_binaries(tree: Path, skip: set[str] = frozenset()) -> dict[str, int]:
     found = {}
     for path in sorted(tree.rglob("*")):
         rel = str(path.relative_to(tree))
-        if rel in skip or ".git" in path.parts or "CMakeFiles" in path.parts \
-                or path.name.startswith("conftest") or path.is_symlink() or not path.is_file():
+        if rel in skip or ".git" in path.parts or build_system_program(rel) \
+                or path.is_symlink() or not path.is_file():
             continue
         try:
             with path.open("rb") as f:

@@ -121,14 +121,14 @@ def _text_units(units, engine: Engine, stats: BuildStats, progress=None, fits=No
                                         want_ir=True))
     for i, (raw, unit) in enumerate(zip(units, texts)):
         base = next(measured) if unit is not None else _invalid(raw)
-        if base.ok and fits is not None and not fits(base.ir):
-            stats.units += 1
-            stats.exclude("input IR over the context limit")
-        elif base.ok:
-            stats.units += 1
-            yield raw, unit, base
-        else:
+        if not base.ok:
             stats.exclude(f"input {base.status}")
+        else:
+            stats.units += 1
+            if fits is not None and not fits(base.ir):
+                stats.exclude("input IR over the context limit")
+            else:
+                yield raw, unit, base
         if progress:
             progress(i + 1, None, "units")
 
