@@ -167,6 +167,48 @@ def test_baseline_compilers_replace_the_optimisation_level():
     assert baseline_argv("gcc-oz", "c++", ["-Ofast", "-c", "a.cc"])[-1] == "-Oz"
 
 
+def test_the_clang_baseline_compiles_what_the_front_end_compiles():
+    """A build's -Werror stops clang 17 where gcc 12 passed (indent: -Wunused-but-set-variable),
+    and legacy C needs gcc 12's leniency: the clang baseline drops the one and adds the other
+    for the project's own sources, as compilerlm's clang -Oz reference does; probes keep the
+    build's flags, so configure learns what it would."""
+    from compilerlm.corpus.compile import GCC12_LEGACY_C
+    from compilerlm.project.baselines import baseline_argv
+    argv = ["-O2", "-Wall", "-Werror", "-Werror=format-security", "-c", "output.c"]
+    own = baseline_argv("clang-oz-lto", "c", argv)
+    assert not any(a.startswith("-Werror") for a in own) and "-Wall" in own
+    assert set(GCC12_LEGACY_C) <= set(own)
+    probe = baseline_argv("clang-oz-lto", "c", ["-Werror", "-c", "conftest.c"])
+    assert "-Werror" in probe and not set(GCC12_LEGACY_C) & set(probe)
+    assert "-Werror" in baseline_argv("gcc-oz-lto", "c", argv)  # gcc is taken as it is
+
+
+def test_llvm_ar_shims_archive_llvm_17_bitcode(tmp_path):
+    """CMake picks llvm-ar and llvm-ranlib when the compiler is clang; the system's are
+    another LLVM's and cannot read LLVM 17 bitcode (cjson's whole-program build failed there).
+    The shims of those names archive a bitcode object that lld's LTO link then finds."""
+    import os
+    import subprocess
+
+    from compilerlm.corpus.capture import make_shims
+    from compilerlm.toolchain.locate import find_lld, find_toolchain
+    shims = make_shims(tmp_path / "shims")
+    assert (shims / "llvm-ar").is_symlink() and (shims / "llvm-ranlib").is_symlink()
+    clang = str(find_toolchain().clang)
+    (tmp_path / "f.c").write_text("int f(void) { return 42; }\n")
+    (tmp_path / "main.c").write_text("int f(void);\nint main(void) { return f(); }\n")
+    subprocess.run([clang, "-flto", "-c", "f.c"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PATH": f"{shims}:{os.environ['PATH']}",
+           "COMPILERLM_SHIM_DIR": str(shims)}
+    for argv in (["llvm-ar", "qc", "libf.a", "f.o"], ["llvm-ranlib", "libf.a"]):
+        r = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+    subprocess.run([clang, "-flto", f"--ld-path={find_lld()}", "main.c", "libf.a", "-o",
+                    "prog"], cwd=tmp_path, check=True)
+    assert subprocess.run([str(tmp_path / "prog")]).returncode == 42
+
+
 def test_whole_program_link_flags_name_each_outputs_pipeline(tmp_path, monkeypatch):
     from compilerlm.flagtune.dropin import whole_program_link_flags
     monkeypatch.chdir(tmp_path)

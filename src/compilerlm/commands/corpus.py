@@ -319,15 +319,16 @@ def _forget_records(out: Path, packages: set[str], failed_only: bool = True) -> 
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @json_option
 def shims(directory, as_json):
-    """Write compiler shims (cc, gcc, g++, c++, clang, clang++, ar) into DIRECTORY.
+    """Write compiler and archiver shims (gcc, cc, g++, c++, ar...) into DIRECTORY.
 
     With DIRECTORY first on PATH, a build that calls `gcc` by name uses compilerlm's drop-in
     compiler: PATH="$PWD/shims:$PATH" make check. (Inside `corpus capture` the same shims
     capture IR instead.)"""
-    from ..corpus.capture import SHIM_NAMES, make_shims
+    from ..corpus.capture import SHIM_NAMES, TOOL_ALIASES, make_shims
 
     folder = make_shims(Path(directory))
-    names = sorted(n for group in SHIM_NAMES.values() for n in group)
+    names = sorted({n for group in SHIM_NAMES.values() for n in group} |
+                   {n for n in TOOL_ALIASES if (folder / n).is_symlink()})
     if as_json:
         print_json({"directory": str(folder), "shims": names})
     else:

@@ -42,11 +42,16 @@ ERRORS = "errors.jsonl"
 NO_COMPILE = {"-E", "-M", "-MM", "--version", "-v", "-###", "-dumpversion", "-dumpmachine",
                "-print-search-dirs", "-print-prog-name", "-print-file-name", "-fsyntax-only"}
 HEADER_LANGUAGES = {"c-header", "c++-header", "objective-c-header", "objective-c++-header"}
-# The names builds call compilers by, each a shim for the C or the C++ wrapper.
+# The names builds call compilers (and the archiver) by, each a shim for its wrapper. CMake
+# looks for llvm-ar and llvm-ranlib first when the compiler says it is clang: the system's are
+# another LLVM's, which cannot read the LLVM 17 bitcode that whole-program builds archive
+# (cjson's test library), so they are the GNU tools here, which archive any file.
 _TRIPLE = "x86_64-linux-gnu-"
 SHIM_NAMES = {"c": ["cc", "gcc", "clang", "gcc-12", f"{_TRIPLE}gcc", f"{_TRIPLE}gcc-12"],
               "c++": ["c++", "g++", "clang++", "g++-12", f"{_TRIPLE}g++", f"{_TRIPLE}g++-12"],
-              "ar": ["ar", f"{_TRIPLE}ar"]}
+              "ar": ["ar", f"{_TRIPLE}ar", "llvm-ar"]}
+# Shims that are the real tool of another name (no wrapper: nothing to record).
+TOOL_ALIASES = {"llvm-ranlib": "ranlib"}
 _WRAPPERS = {"c": "compilerlm-cc", "c++": "compilerlm-c++", "ar": "compilerlm-ar"}
 # Probes a build compiles to learn about the compiler, not code of the project.
 _PROBE = re.compile(r"(^|/)(conftest\.(c|cc|cpp)|CMakeFiles/CMake(Tmp|Scratch)/|"
@@ -220,13 +225,17 @@ def make_shims(folder: Path) -> Path:
     language, to put first on a build's PATH."""
     folder.mkdir(parents=True, exist_ok=True)
     bindir = Path(sys.executable).parent
-    for language, names in SHIM_NAMES.items():
-        target = bindir / _WRAPPERS[language]
-        for name in names:
-            link = folder / name
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            link.symlink_to(target)
+    targets = {name: bindir / _WRAPPERS[language]
+               for language, names in SHIM_NAMES.items() for name in names}
+    for name, tool in TOOL_ALIASES.items():
+        found = _which_outside_shims(tool)
+        if found:
+            targets[name] = Path(found)
+    for name, target in targets.items():
+        link = folder / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target)
     return folder
 
 

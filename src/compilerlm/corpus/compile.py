@@ -47,6 +47,15 @@ GCC12_LEGACY_C = ("-Wno-error=implicit-function-declaration", "-Wno-error=implic
 GCC12_LEGACY_CXX = ("-Wno-error=register",)  # `register` in C++17 (gnuchess)
 
 
+def as_frontend_takes_it(argv: list[str], is_cxx: bool) -> list[str]:
+    """A compile of a build's own source as compilerlm's front end runs it: without the
+    build's -Werror (clang 17 warns where gcc 12 did not: indent's -Werror build stops on
+    -Wunused-but-set-variable) and with gcc 12's leniency on legacy C. For a clang baseline,
+    so that it builds what compilerlm's clang -Oz reference builds."""
+    legacy = GCC12_LEGACY_CXX if is_cxx else GCC12_LEGACY_C
+    return [*legacy, *(a for a in argv if not a.startswith("-Werror"))]
+
+
 def _run_clang(argv: list[str], what: str, cwd: str | None = None) -> bytes:
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=FRONTEND_TIMEOUT_S, cwd=cwd)

@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from ..corpus.capture import NO_COMPILE
 
@@ -67,7 +68,14 @@ def baseline_argv(baseline: str, language: str, argv: list[str]) -> list[str]:
             from ..toolchain.locate import find_lld
             extra.append(f"--ld-path={find_lld()}")
     if spec["c"] == "clang":
+        from ..corpus.capture import is_probe, sources_of
+        from ..corpus.compile import as_frontend_takes_it
         from ..flagtune.dropin import with_system_cxx
+        from ..unit import SOURCE_SUFFIXES
+        sources = sources_of(kept)
+        if sources and not any(is_probe(s) for s in sources):
+            kept = as_frontend_takes_it(kept, is_cxx=language == "c++" or any(
+                SOURCE_SUFFIXES.get(Path(s).suffix) == "c++" for s in sources))
         kept = with_system_cxx(language, kept)
     return [tool, *kept, *extra]
 
