@@ -198,6 +198,19 @@ def test_bad_manifests_and_names(tmp_path):
     assert PackageSpec.parse("bc=1.07.1-3").apt_name == "bc=1.07.1-3"
 
 
+def test_files_the_archive_does_not_serve_are_named():
+    """apt's last line says only "Failed to fetch some archives"; the files behind a 404 say
+    why (the mirror here lacks zip's and 30 other packages' tarballs)."""
+    stderr = ("Get:1 http://deb.debian.org/debian bookworm/main zip 3.0-13 (dsc) [1,905 B]\n"
+              "Err:2 http://deb.debian.org/debian bookworm/main zip 3.0-13 (tar)\n"
+              "  404  Not Found [IP: 203.0.113.80 80]\n"
+              "E: Failed to fetch http://deb.debian.org/debian/pool/main/z/zip/"
+              "zip_3.0.orig.tar.gz  404  Not Found [IP: 203.0.113.80 80]\n"
+              "E: Failed to fetch some archives.\n")
+    assert debian.not_served(stderr) == ["zip_3.0.orig.tar.gz"]
+    assert debian.not_served("E: Failed to fetch some archives.\n") == []
+
+
 def test_deb_src_is_switched_on_in_deb822_sources(tmp_path, monkeypatch):
     sources = tmp_path / "sources.list.d"
     sources.mkdir()

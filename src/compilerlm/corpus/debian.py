@@ -136,6 +136,12 @@ def _last_error(proc: subprocess.CompletedProcess) -> str:
     return (errors or lines or [f"exit status {proc.returncode}"])[-1][:300]
 
 
+def not_served(apt_stderr: str) -> list[str]:
+    """The files apt could not fetch because the archive answered 404: the mirror lacks
+    them (zip's .orig.tar.gz here), which no retry mends."""
+    return re.findall(r"^E: Failed to fetch \S*/([^/\s]+)\s+404\b", apt_stderr, re.M)
+
+
 def deb_src_enabled() -> bool:
     for path in [SOURCES_LIST, *sorted(SOURCES_DIR.glob("*.list"))]:
         if path.exists() and re.search(r"^\s*deb-src\s", path.read_text(), re.M):
@@ -256,7 +262,10 @@ def fetch_source(spec: PackageSpec, work: Path) -> Path:
             if proc.returncode == 0:
                 break
     if proc.returncode != 0:
-        raise InputError(f"apt-get source {spec.apt_name}: {_last_error(proc)}")
+        missing = not_served(proc.stderr)
+        why = (f"the archive does not serve {', '.join(missing)} (404 Not Found)" if missing
+               else _last_error(proc))
+        raise InputError(f"apt-get source {spec.apt_name}: {why}")
     trees = _trees(work)
     if not trees:
         raise InputError(f"apt-get source {spec.apt_name}: no source tree was unpacked")
