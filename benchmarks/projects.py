@@ -113,7 +113,8 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
             "test": list(spec.test), **{k: result[k] for k in (
                 "binaries", "totals", "tests_passed", "test_runs", "builds", "mode",
                 "lists_accepted", "pipelines_accepted", "units_guilty", "binaries_guilty",
-                "baselines")}, "units": len(result["units"])}
+                "baselines")}, "units": len(result["units"]),
+            **({"mode_note": result["mode_note"]} if "mode_note" in result else {})}
 
 
 def _pct(new: int | None, old: int | None) -> str:
@@ -168,7 +169,18 @@ def table(records: list[dict]) -> str:
            for v in logs.values()]
     lines.append("| **geomean** (packages) | | | " + " | ".join(geo) + " | | |")
     lines += [f"\n{r['package']} ({r['config']}) failed: {r['error']}" for r in errors]
+    lines += [f"\n{pkg} ({config}): {run['mode_note']}" for pkg in sorted(by_pkg)
+              for config, run in sorted(by_pkg[pkg].items()) if run.get("mode_note")]
     return "\n".join(lines)
+
+
+def _drop_records(results: Path, package: str, config: str) -> None:
+    """Leave out a configuration's earlier records (a rerun's new one replaces them)."""
+    kept = [r for r in read_json_lines(results)
+            if (r["package"], r["config"]) != (package, config)]
+    tmp = results.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
+    tmp.replace(results)
 
 
 def main(argv=None) -> int:
@@ -180,6 +192,9 @@ def main(argv=None) -> int:
     ap.add_argument("--configs", default=",".join(CONFIGS))
     ap.add_argument("--budget", type=int, default=300, help="autotune's budget per unit.")
     ap.add_argument("--table", action="store_true", help="Print the markdown table.")
+    ap.add_argument("--rerun", action="store_true",
+                    help="Run the named packages' configurations again, replacing their "
+                         "records.")
     args = ap.parse_args(argv)
     results = args.out / "results.jsonl"
     if args.table:
@@ -192,6 +207,8 @@ def main(argv=None) -> int:
     from compilerlm.corpus.debian import PackageSpec, install_build_deps
     args.out.mkdir(parents=True, exist_ok=True)
     done = {(r["package"], r["config"]) for r in read_json_lines(results) if "error" not in r}
+    if args.rerun:
+        done -= {(p, c) for p in args.packages for c in configs}
     failed = 0
     for package in args.packages:
         todo = [c for c in configs if (package, c) not in done]
@@ -205,6 +222,8 @@ def main(argv=None) -> int:
             except Exception as e:  # one project's failure is a result, never a stop
                 record = {"package": package, "config": config, "error": str(e)[:500]}
                 failed += 1
+            if args.rerun:
+                _drop_records(results, package, config)
             append_json_line(results, record)
             _log(json.dumps({k: record.get(k) for k in ("package", "config", "tests_passed",
                                                         "seconds", "error")}))
