@@ -209,6 +209,30 @@ def test_llvm_ar_shims_archive_llvm_17_bitcode(tmp_path):
     assert subprocess.run([str(tmp_path / "prog")]).returncode == 42
 
 
+def test_the_link_time_pipeline_is_taken_where_it_is_smaller(tmp_path):
+    """On a merged program the link-time pipeline is tried beside the chooser's pick and taken
+    where it is smaller than the pick (or -Oz); elsewhere the pick stands."""
+    from compilerlm.corpus.compile import compile_to_ir
+    from compilerlm.project.choose import _or_smaller
+    from compilerlm.project.optimize import LINK_TIME_PIPELINE, Choice
+    from compilerlm.toolchain.engine import Engine
+    from compilerlm.unit import Unit
+    src = tmp_path / "p.c"
+    src.write_text("static int sq(int x) { return x * x; }\n"
+                   "int main(int argc, char **argv) { return sq(argc) + (argv != 0); }\n")
+    unit = Unit(name="p", ir=compile_to_ir(src))
+    with Engine(workers=1, use_cache=False) as engine:
+        size = engine.measure(unit, [LINK_TIME_PIPELINE]).binary_size
+        worse = {unit.hash: Choice(("default<O3>",), size + 1, size + 10)}
+        taken = _or_smaller(LINK_TIME_PIPELINE, [unit], worse, engine)[unit.hash]
+        assert taken.passes == (LINK_TIME_PIPELINE,) and taken.binary_size == size
+        oz_only = {unit.hash: Choice(None, None, size + 10, "-Oz")}
+        assert _or_smaller(LINK_TIME_PIPELINE, [unit], oz_only, engine)[unit.hash].passes
+        better = {unit.hash: Choice(("default<O3>",), size - 1, size + 10)}
+        assert _or_smaller(LINK_TIME_PIPELINE, [unit], better, engine) == better
+        assert _or_smaller(None, [unit], worse, engine) == worse
+
+
 def test_whole_program_link_flags_name_each_outputs_pipeline(tmp_path, monkeypatch):
     from compilerlm.flagtune.dropin import whole_program_link_flags
     monkeypatch.chdir(tmp_path)
