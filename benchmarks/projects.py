@@ -107,7 +107,8 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
         result = optimize_project(spec, out / package / config / "work", choose,
                                   baselines=tuple(BASELINE_NAMES) if config == "k2" else (),
                                   log=lambda line: _log(f"{package} {config}: {line}"))
-    return {"package": package, "config": config,
+    return {"package": package, "config": config, "commit": _commit(),
+            "date": time.strftime("%Y-%m-%d"),
             "budget": budget if config == "autotune" else int(config[1:]),
             "seconds": round(time.monotonic() - began, 1), "build": list(spec.build),
             "test": list(spec.test), **{k: result[k] for k in (
@@ -115,6 +116,18 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
                 "lists_accepted", "pipelines_accepted", "units_guilty", "binaries_guilty",
                 "baselines")}, "units": len(result["units"]),
             **({"mode_note": result["mode_note"]} if "mode_note" in result else {})}
+
+
+def _commit() -> str | None:
+    """The repository's commit the run's code is (+ when the tree has changes)."""
+    here = Path(__file__).resolve().parent
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here,
+                          capture_output=True, text=True, check=False)
+    if head.returncode != 0:
+        return None
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           cwd=here, capture_output=True, text=True, check=False).stdout
+    return head.stdout.strip() + ("+" if dirty.strip() else "")
 
 
 def _pct(new: int | None, old: int | None) -> str:
