@@ -235,7 +235,7 @@ def main(argv=None) -> int:
             except Exception as e:  # one project's failure is a result, never a stop
                 record = {"package": package, "config": config, "error": str(e)[:500]}
                 failed += 1
-            if args.rerun:
+            if args.rerun and "error" not in record:  # a failed rerun keeps the old one
                 _drop_records(results, package, config)
             append_json_line(results, record)
             _log(json.dumps({k: record.get(k) for k in ("package", "config", "tests_passed",
