@@ -74,10 +74,11 @@ def fresh_tree(dsc: Path, where: Path) -> Path:
 
 
 def build_command(tree: Path) -> tuple[str, ...]:
-    """`debian/rules build-arch` (the architecture-dependent part) without its tests."""
+    """`debian/rules build-arch` (the architecture-dependent part) without its tests, with
+    the variables dpkg-buildpackage would export (`dpkg-architecture -c`)."""
     from compilerlm.corpus.debian import rules_target
     return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "FORCE_UNSAFE_CONFIGURE=1",
-            "debian/rules", rules_target(tree))
+            "dpkg-architecture", "-c", "debian/rules", rules_target(tree))
 
 
 def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> dict:
@@ -94,6 +95,7 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
     test = test_command(tree)
     if test is None:
         raise SystemExit(f"error: {package}: no test command found")
+    test = ["dpkg-architecture", "-c", *test]
     spec = ProjectSpec(root=tree, build=build_command(tree), test=tuple(test), timeout=1800)
     db = out / "autotune.sqlite"
     began = time.monotonic()

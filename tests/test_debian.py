@@ -132,6 +132,25 @@ def test_a_package_that_compiles_at_install_time_is_built_by_binary_arch(tmp_pat
     assert record["build_target"] == "binary-arch" and record["units"] == 2
 
 
+@pytest.mark.skipif(shutil.which("dpkg-architecture") is None, reason="needs dpkg-dev")
+def test_rules_see_the_architecture_as_dpkg_buildpackage_exports_it(tmp_path):
+    """htop's rules read DEB_HOST_ARCH_OS without including architecture.mk: run bare, they
+    took the branch for other kernels and its configure failed on hwloc. The corpus runs
+    rules with dpkg-buildpackage's variables, tests too."""
+    out = tmp_path / "corpus"
+    tree = _fake_package(out, "archdep")
+    (tree / "debian" / "rules").write_text(
+        "#!/usr/bin/make -f\nifneq (linux,$(DEB_HOST_ARCH_OS))\n"
+        "$(error not Linux: DEB_HOST_ARCH_OS is '$(DEB_HOST_ARCH_OS)')\nendif\n"
+        "build:\n\t$(MAKE)\noverride_dh_auto_test:\n\t$(MAKE) check\n"
+        "clean:\n\trm -f *.o *.a prog\n")
+    corpus = DebianCorpus(out, jobs=1, fetch=False, log=lambda line: None)
+    [record] = build_packages([PackageSpec("archdep")], corpus)
+    assert record["status"] == "ok", record
+    assert record["test_command"] == ["debian/rules", "override_dh_auto_test"]
+    assert record["test_status"] == "passed"
+
+
 def test_named_packages_take_the_manifest_entry_and_only_their_failures_are_forgotten(
         tmp_path):
     """`corpus debian dnsmasq --manifest M --retry-failed`: dnsmasq alone, at the manifest's

@@ -326,8 +326,16 @@ def _log_tail(path: Path, n: int = 300) -> str:
                  if ln.strip()]
     except OSError:
         return ""
+    # configure's own verdict, before the config.log that debhelper prints after it (whose
+    # probes' compile errors are expected ones)
+    configure = [ln for ln in lines if ln.startswith(("configure: error:", "CMake Error"))]
     errors = [ln for ln in lines if "error" in ln.lower()]
-    return (errors or lines or [""])[-1][:n]
+    # make's "*** [target] Error 2" lines only say that something below failed
+    causes = [ln for ln in errors if not _MAKE_FAILED.match(ln)]
+    return (configure[:1] or causes or errors or lines or [""])[-1][:n]
+
+
+_MAKE_FAILED = re.compile(r"^(g?make(\[\d+\])?: \*\*\*|dh_auto_\w+: error: .* returned exit code)")
 
 
 def rules_target(tree: Path) -> str:
@@ -347,11 +355,33 @@ def has_rules_target(tree: Path, target: str) -> bool:
     return bool(re.search(rf"^({re.escape(target)}\s*:|%:)", text, re.M))
 
 
+@functools.lru_cache(maxsize=1)
+def architecture_env() -> dict[str, str]:
+    """DEB_HOST_ARCH_OS and the other variables dpkg-buildpackage exports (`dpkg-architecture`)
+    before it runs debian/rules: a rules file that reads them without including
+    architecture.mk (htop, socat, memcached...) otherwise takes the branch for another kernel
+    (htop's configure then required hwloc, for Hurd and kFreeBSD)."""
+    try:
+        out = subprocess.run(["dpkg-architecture"], capture_output=True, text=True,
+                             check=False, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+def rules_env(spool: Path) -> dict[str, str]:
+    """The environment debian/rules runs in here: capture's, and dpkg-buildpackage's."""
+    env = wrapper_env(spool)
+    for key, value in architecture_env().items():
+        env.setdefault(key, value)
+    return env
+
+
 def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None = None
                ) -> tuple[int, float]:
     """`debian/rules build` (or `target`) under capture; (exit status, seconds). Output goes
     to `log` (appended: a second target's output follows the first's)."""
-    env = wrapper_env(spool)
+    env = rules_env(spool)
     env["DEB_BUILD_OPTIONS"] = f"nocheck parallel={jobs}"
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
     # Debian's build daemons are not root; this builder often is, and gnulib's configure
@@ -369,7 +399,7 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None
 
 def run_tests(tree: Path, command: list[str], spool: Path, log: Path) -> tuple[str, float]:
     """('passed' | 'failed' | 'timeout', seconds) of the package's own test command."""
-    env = wrapper_env(spool)
+    env = rules_env(spool)
     env.pop("DEB_BUILD_OPTIONS", None)
     start = time.perf_counter()
     with open(log, "w") as out:
