@@ -98,6 +98,7 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
     test = ["dpkg-architecture", "-c", *test]
     spec = ProjectSpec(root=tree, build=build_command(tree), test=tuple(test), timeout=1800)
     db = out / "autotune.sqlite"
+    commit = _commit()  # of the code this process loaded
     began = time.monotonic()
     with Engine(workers=2, cache_path=db) as engine:
         if config == "autotune":
@@ -109,7 +110,7 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
         result = optimize_project(spec, out / package / config / "work", choose,
                                   baselines=tuple(BASELINE_NAMES) if config == "k2" else (),
                                   log=lambda line: _log(f"{package} {config}: {line}"))
-    return {"package": package, "config": config, "commit": _commit(),
+    return {"package": package, "config": config, "commit": commit,
             "date": time.strftime("%Y-%m-%d"),
             "budget": budget if config == "autotune" else int(config[1:]),
             "seconds": round(time.monotonic() - began, 1), "build": list(spec.build),
