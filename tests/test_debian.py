@@ -230,6 +230,25 @@ def test_files_the_archive_does_not_serve_are_named():
     assert debian.not_served("E: Failed to fetch some archives.\n") == []
 
 
+def test_a_failed_builds_reason_is_its_cause(tmp_path):
+    """configure's verdict, not the config.log debhelper prints after it; a compiler's error,
+    not make's "*** Error 2"; never a line that only contains the word (strerror)."""
+    log = tmp_path / "build.log"
+    log.write_text("checking for strerror... yes\nconfigure: error: can not find required "
+                   "library libhwloc\nconftest.c:1:10: error: 'x' undeclared\n"
+                   "make: *** [debian/rules:24: build-arch] Error 2\n")
+    assert debian._log_tail(log) == "configure: error: can not find required library libhwloc"
+    log.write_text("checking for strerror... yes\nmain.c:3:1: error: expected ';'\n"
+                   "make[1]: *** [Makefile:9: main.o] Error 1\n"
+                   "dh_auto_build: error: make -j2 returned exit code 2\n"
+                   "make: *** [debian/rules:6: build-arch] Error 25\n")
+    assert debian._log_tail(log) == "main.c:3:1: error: expected ';'"
+    log.write_text("checking for strerror... yes\nFailed to find commonmark\n"
+                   "make[1]: *** [Makefile:263: rrsync.1] Error 1\n"
+                   "make: *** [debian/rules:6: build-arch] Error 25\n")
+    assert debian._log_tail(log) == "make[1]: *** [Makefile:263: rrsync.1] Error 1"
+
+
 def test_deb_src_is_switched_on_in_deb822_sources(tmp_path, monkeypatch):
     sources = tmp_path / "sources.list.d"
     sources.mkdir()

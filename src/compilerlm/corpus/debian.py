@@ -329,12 +329,16 @@ def _log_tail(path: Path, n: int = 300) -> str:
     # configure's own verdict, before the config.log that debhelper prints after it (whose
     # probes' compile errors are expected ones)
     configure = [ln for ln in lines if ln.startswith(("configure: error:", "CMake Error"))]
-    errors = [ln for ln in lines if "error" in ln.lower()]
-    # make's "*** [target] Error 2" lines only say that something below failed
+    if configure:
+        return configure[0][:n]
+    errors = [ln for ln in lines if _ERROR.search(ln)]  # not "checking for strerror"
+    # make's "*** [target] Error 2" lines only say that something below failed; without a
+    # better line, the first of them names the innermost target that did
     causes = [ln for ln in errors if not _MAKE_FAILED.match(ln)]
-    return (configure[:1] or causes or errors or lines or [""])[-1][:n]
+    return (causes[-1:] or errors[:1] or lines[-1:] or [""])[0][:n]
 
 
+_ERROR = re.compile(r"\berror\b", re.I)
 _MAKE_FAILED = re.compile(r"^(g?make(\[\d+\])?: \*\*\*|dh_auto_\w+: error: .* returned exit code)")
 
 
