@@ -228,6 +228,9 @@ def test_files_the_archive_does_not_serve_are_named():
               "E: Failed to fetch some archives.\n")
     assert debian.not_served(stderr) == ["zip_3.0.orig.tar.gz"]
     assert debian.not_served("E: Failed to fetch some archives.\n") == []
+    assert debian.not_served("E: Failed to fetch http://deb.debian.org/debian/pool/main/r/rc/"
+                             "rc_1.7.4%2b97.gceb59bb-5.debian.tar.xz  404  Not Found\n") == [
+        "rc_1.7.4+97.gceb59bb-5.debian.tar.xz"]
 
 
 def test_a_failed_builds_reason_is_its_cause(tmp_path):

@@ -139,7 +139,9 @@ def _last_error(proc: subprocess.CompletedProcess) -> str:
 def not_served(apt_stderr: str) -> list[str]:
     """The files apt could not fetch because the archive answered 404: the mirror lacks
     them (zip's .orig.tar.gz here), which no retry mends."""
-    return re.findall(r"^E: Failed to fetch \S*/([^/\s]+)\s+404\b", apt_stderr, re.M)
+    from urllib.parse import unquote  # apt prints URLs: rc_1.7.4%2b97 is rc_1.7.4+97
+    return [unquote(name) for name in
+            re.findall(r"^E: Failed to fetch \S*/([^/\s]+)\s+404\b", apt_stderr, re.M)]
 
 
 def deb_src_enabled() -> bool:
