@@ -47,13 +47,16 @@ GCC12_LEGACY_C = ("-Wno-error=implicit-function-declaration", "-Wno-error=implic
 GCC12_LEGACY_CXX = ("-Wno-error=register",)  # `register` in C++17 (gnuchess)
 
 
+def gcc12_leniency(is_cxx: bool) -> tuple[str, ...]:
+    return GCC12_LEGACY_CXX if is_cxx else GCC12_LEGACY_C
+
+
 def as_frontend_takes_it(argv: list[str], is_cxx: bool) -> list[str]:
     """A compile of a build's own source as compilerlm's front end runs it: without the
     build's -Werror (clang 17 warns where gcc 12 did not: indent's -Werror build stops on
     -Wunused-but-set-variable) and with gcc 12's leniency on legacy C. For a clang baseline,
     so that it builds what compilerlm's clang -Oz reference builds."""
-    legacy = GCC12_LEGACY_CXX if is_cxx else GCC12_LEGACY_C
-    return [*legacy, *(a for a in argv if not a.startswith("-Werror"))]
+    return [*gcc12_leniency(is_cxx), *(a for a in argv if not a.startswith("-Werror"))]
 
 
 def _run_clang(argv: list[str], what: str, cwd: str | None = None) -> bytes:
@@ -81,9 +84,9 @@ def frontend_argv(source: Path, *, style: str = "oz", target: str | None = None,
     tc = find_toolchain()
     is_cxx = SOURCE_SUFFIXES.get(source.suffix) == "c++"
     compiler = tc.clangxx if is_cxx else tc.clang
-    legacy = GCC12_LEGACY_CXX if is_cxx else GCC12_LEGACY_C
     return [str(compiler), f"--target={target or DEFAULT_TARGET}", *FRONTEND_STYLES[style],
-            "-emit-llvm", "-S" if text else "-c", *legacy, *flags, str(source), "-o", "-"]
+            "-emit-llvm", "-S" if text else "-c", *gcc12_leniency(is_cxx), *flags, str(source),
+            "-o", "-"]
 
 
 def compile_to_ir(source: Path, *, style: str = "oz", target: str | None = None,
