@@ -49,6 +49,12 @@ def main(argv=None) -> int:
     print(f"\n{len(ok)} of {len(records)} packages built; {len(rows)} distinct units, "
           f"{sum(r.get('ir_instructions', 0) for r in rows)} IR instructions; "
           f"{sum(r.get('test_status') == 'passed' for r in ok)} test suites passed in 2 min.")
+    by_split = Counter(row.get("split") for row in rows)
+    built = Counter(r.get("split") for r in ok)
+    tried = Counter(r.get("split") for r in records)
+    print("By split: " + "; ".join(
+        f"{split} {built[split]} of {tried[split]} built, {by_split[split]} units"
+        for split in ("train", "validation", "test")) + ".")
     failed = [r for r in records if r["status"] != "ok"]
     if failed:
         print("\n| failed package | reason |\n|---|---|")

@@ -4,8 +4,10 @@ leave (`PROGRAM.0.2.internalize.bc`, from lld's --save-temps), under each candid
 
     .venv/bin/python benchmarks/whole_program_pipeline.py /work/bench/*/k2/work/whole-program
 
-prints one row per program and a last row with the total per pipeline (results in
-benchmarks/results/whole_program_pipeline.tsv; project/optimize.py's WHOLE_PROGRAM_PIPELINE).
+prints one row per program, the total per pipeline, the total when each program takes the
+smaller of the first two (what project mode does: default<Oz>, or lto<Oz> where smaller), and
+on how many programs the second is smaller / larger (results in
+benchmarks/results/whole_program_pipeline.tsv; project/optimize.py's LINK_TIME_PIPELINE).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def main(argv=None) -> int:
     if not modules:
         raise SystemExit("error: no *.0.2.internalize.bc under the folders given")
     totals = dict.fromkeys(PIPELINES, 0)
+    smaller_of_two, second_smaller, second_larger = 0, 0, 0
     print("program\t" + "\t".join(PIPELINES))
     with Engine(workers=1, use_cache=False) as engine:
         for path in modules:
@@ -39,9 +42,18 @@ def main(argv=None) -> int:
                 continue
             for p, m in zip(PIPELINES, sizes):
                 totals[p] += m.binary_size
+            first, second = sizes[0].binary_size, sizes[1].binary_size
+            smaller_of_two += min(first, second)
+            second_smaller += second < first
+            second_larger += second > first
             name = str(path).replace(".0.2.internalize.bc", "")
             print(name + "\t" + "\t".join(str(m.binary_size) for m in sizes), flush=True)
     print("total\t" + "\t".join(str(totals[p]) for p in PIPELINES))
+    first = PIPELINES[0]
+    print(f"total, smaller of {first} and {PIPELINES[1]}\t{smaller_of_two}\t"
+          f"{100 * (1 - smaller_of_two / totals[first]):.2f} % below {first}")
+    print(f"programs where {PIPELINES[1]} is smaller / larger\t{second_smaller}\t"
+          f"{second_larger}")
     return 0
 
 
