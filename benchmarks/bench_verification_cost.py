@@ -5,7 +5,8 @@ would save (docs/datasets.md, labels).
 
 1. stages: for the first --programs programs of PassListEval's built-in suite, the time of
    each step of one program check with default<Oz> (optimise + code generation in the engine,
-   link with clang-17, confined run), in ms per program;
+   link with ld.lld as PassListEval runs it, confined run), in ms per program, and beside the
+   link the same link through the clang driver (as PassListEval linked until 2026-12-07);
 2. reuse: --lists pipelines drawn (seeded) from the store's verified lists, each applied to
    every suite program: how many (program, optimised IR) pairs are distinct, i.e. how many
    checks a cache keyed by the optimised IR instead of the list would still have to run.
@@ -18,6 +19,7 @@ import argparse
 import json
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +32,7 @@ from compilerlm.toolchain.engine import Engine
 
 
 def stages(engine: Engine, programs, irs) -> dict:
-    spent = {"measure": 0.0, "link": 0.0, "run": 0.0}
+    spent = {"measure": 0.0, "link": 0.0, "link_driver": 0.0, "run": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         for program, unit in zip(programs, irs):
             t = time.perf_counter()
@@ -41,6 +43,11 @@ def stages(engine: Engine, programs, irs) -> dict:
             spent["link"] += time.perf_counter() - t
             if exe is None:
                 raise SystemExit(f"error: {program.uri}: {why}")
+            t = time.perf_counter()
+            subprocess.run([sandbox.compiler_of(program), str(Path(tmp) / "cand.o"), "-o",
+                            str(Path(tmp) / "driver.exe"), *program.link_flags,
+                            *sandbox.runtime_flags()], check=True, capture_output=True)
+            spent["link_driver"] += time.perf_counter() - t
             t = time.perf_counter()
             sandbox.run(program, exe)
             spent["run"] += time.perf_counter() - t

@@ -228,3 +228,26 @@ def test_a_users_own_program_and_check(tmp_path):
     crash = run_cli("passlisteval", "-p", "trigger-crash", "--program", prog,
                     "--check-command", str(checker), "--json")
     assert crash.returncode == 1 and json.loads(crash.stdout)["failures"][0]["reason"] == "crash"
+
+
+@pytest.mark.parametrize("language,source", [
+    ("c", "#include <stdio.h>\nint main(void) { puts(\"linked\"); return 0; }\n"),
+    ("c++", "#include <iostream>\n#include <string>\n"
+            "int main() { std::cout << std::string(\"linked\") << '\\n'; }\n"),
+])
+def test_candidates_link_with_the_linker_the_driver_would_run(tmp_path, language, source):
+    """ld.lld called as the clang driver would call it (the driver's start-up was half of
+    each link); the program it links runs and prints what its source says."""
+    from compilerlm.passlisteval import sandbox
+    program = Program(uri=f"test/link-{language}", language=language, source=source,
+                      compile_flags=("-std=c++17",) if language == "c++" else (),
+                      link_flags=("-lm",))
+    obj = tmp_path / "prog.o"
+    subprocess.run([sandbox.compiler_of(program), "-x", language, "-c", "-", "-o", str(obj)],
+                   input=source, text=True, check=True)
+    argv = sandbox.linker_argv(program, tmp_path / "cand.o", tmp_path / "cand.exe")
+    assert Path(argv[0]).name == "ld.lld"
+    assert argv.count(str(tmp_path / "cand.o")) == 1 and "-lm" in argv
+    exe, why = sandbox.link(program, obj.read_bytes(), tmp_path)
+    assert why == "" and exe is not None
+    assert sandbox.run(program, exe).stdout == b"linked\n"

@@ -11,9 +11,11 @@ crashes is a normal result here.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from ..corpus.compile import compile_to_ir
@@ -26,12 +28,12 @@ from .programs import Program
 LINK_TIMEOUT_S = 120
 
 
-def _compiler(program: Program) -> str:
+def compiler_of(program: Program) -> str:
     tc = find_toolchain()
     return str(tc.clangxx if program.language == "c++" else tc.clang)
 
 
-def _runtime_flags() -> list[str]:
+def runtime_flags() -> list[str]:
     runtime = find_toolchain().runtime_lib_dir
     return [f"-Wl,-rpath,{runtime}"] if runtime else []
 
@@ -67,8 +69,8 @@ def build_reference(program: Program, workdir: Path, level: str = "-O0") -> Path
     src = workdir / f"ref{program.suffix}"
     src.write_text(program.source)
     exe = workdir / "ref.exe"
-    argv = [_compiler(program), level, "-w", *program.compile_flags, str(src), "-o", str(exe),
-            *program.link_flags, *_runtime_flags()]
+    argv = [compiler_of(program), level, "-w", *program.compile_flags, str(src), "-o", str(exe),
+            *program.link_flags, *runtime_flags()]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=LINK_TIMEOUT_S)
     if proc.returncode != 0:
         raise FrontendError(f"{program.uri}: reference build failed: {_first_error(proc.stderr)}")
@@ -80,7 +82,7 @@ def link(program: Program, obj: bytes, workdir: Path) -> tuple[Path | None, str]
     o = workdir / "cand.o"
     o.write_bytes(obj)
     exe = workdir / "cand.exe"
-    argv = [_compiler(program), str(o), "-o", str(exe), *program.link_flags, *_runtime_flags()]
+    argv = linker_argv(program, o, exe)
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=LINK_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -88,6 +90,49 @@ def link(program: Program, obj: bytes, workdir: Path) -> tuple[Path | None, str]
     if proc.returncode != 0:
         return None, _first_error(proc.stderr)
     return exe, ""
+
+
+# The linker command line the clang driver runs, per compiler and link flags, with the
+# object and the executable as placeholders. Verification links every suite program for
+# every list it checks; calling ld.lld directly skips the driver's start-up, about half of
+# each link's 25 ms (docs/datasets.md, "What labels cost").
+_OBJECT, _EXECUTABLE = "\0object", "\0executable"
+_link_lines: dict[tuple, list[str] | None] = {}
+_link_lines_lock = threading.Lock()
+
+
+def linker_argv(program: Program, obj: Path, exe: Path) -> list[str]:
+    """The command that links `obj` into `exe`: the linker the clang driver would run, with
+    the driver's arguments, or the driver itself when its plan is not a single linker job."""
+    driver = [compiler_of(program), *program.link_flags, *runtime_flags()]
+    key = tuple(driver)
+    with _link_lines_lock:
+        if key not in _link_lines:
+            _link_lines[key] = _driver_link_line(driver)
+        line = _link_lines[key]
+    if line is None:
+        return [driver[0], str(obj), "-o", str(exe), *driver[1:]]
+    return [str(obj) if a == _OBJECT else str(exe) if a == _EXECUTABLE else a for a in line]
+
+
+def _driver_link_line(driver: list[str]) -> list[str] | None:
+    """What `clang -###` says it would run to link one object with these flags, the object
+    and output replaced by placeholders; None unless that is exactly one job naming both."""
+    with tempfile.TemporaryDirectory(prefix="compilerlm-link-") as tmp:
+        obj, exe = Path(tmp) / "in.o", Path(tmp) / "out.exe"
+        obj.touch()
+        try:
+            proc = subprocess.run([driver[0], "-###", str(obj), "-o", str(exe), *driver[1:]],
+                                  capture_output=True, text=True, timeout=LINK_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    jobs = [ln for ln in proc.stderr.splitlines() if ln.startswith(' "')]
+    if proc.returncode != 0 or len(jobs) != 1:
+        return None
+    line = shlex.split(jobs[0])
+    if line.count(str(obj)) != 1 or line.count(str(exe)) != 1:
+        return None
+    return [_OBJECT if a == str(obj) else _EXECUTABLE if a == str(exe) else a for a in line]
 
 
 def run(program: Program, exe: Path) -> RunResult:
