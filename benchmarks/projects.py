@@ -75,15 +75,15 @@ def fresh_tree(dsc: Path, where: Path) -> Path:
 
 def build_command(tree: Path) -> tuple[str, ...]:
     """`debian/rules build-arch` (the architecture-dependent part) without its tests, with
-    the variables dpkg-buildpackage would export (`dpkg-architecture -c`)."""
-    from compilerlm.corpus.debian import rules_target
+    the variables dpkg-buildpackage would export (as the corpus runs it)."""
+    from compilerlm.corpus.debian import rules_target, with_architecture
     return ("env", "DEB_BUILD_OPTIONS=nocheck parallel=1", "FORCE_UNSAFE_CONFIGURE=1",
-            "dpkg-architecture", "-c", "debian/rules", rules_target(tree))
+            *with_architecture(["debian/rules", rules_target(tree)]))
 
 
 def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> dict:
     from compilerlm.autotune import AutotuneConfig, AutotuneStore
-    from compilerlm.corpus.debian import test_command
+    from compilerlm.corpus.debian import test_command, with_architecture
     from compilerlm.flagtune.models import resolve_model
     from compilerlm.flagtune.tuning import make_verifier
     from compilerlm.project import ProjectSpec, optimize_project
@@ -95,7 +95,7 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
     test = test_command(tree)
     if test is None:
         raise SystemExit(f"error: {package}: no test command found")
-    test = ["dpkg-architecture", "-c", *test]
+    test = with_architecture(test)
     spec = ProjectSpec(root=tree, build=build_command(tree), test=tuple(test), timeout=1800)
     db = out / "autotune.sqlite"
     commit = _commit()  # of the code this process loaded

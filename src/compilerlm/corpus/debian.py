@@ -361,33 +361,20 @@ def has_rules_target(tree: Path, target: str) -> bool:
     return bool(re.search(rf"^({re.escape(target)}\s*:|%:)", text, re.M))
 
 
-@functools.lru_cache(maxsize=1)
-def architecture_env() -> dict[str, str]:
-    """DEB_HOST_ARCH_OS and the other variables dpkg-buildpackage exports (`dpkg-architecture`)
-    before it runs debian/rules: a rules file that reads them without including
-    architecture.mk (htop, socat, memcached...) otherwise takes the branch for another kernel
-    (htop's configure then required hwloc, for Hurd and kFreeBSD)."""
-    try:
-        out = subprocess.run(["dpkg-architecture"], capture_output=True, text=True,
-                             check=False, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return {}
-    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
-
-
-def rules_env(spool: Path) -> dict[str, str]:
-    """The environment debian/rules runs in here: capture's, and dpkg-buildpackage's."""
-    env = wrapper_env(spool)
-    for key, value in architecture_env().items():
-        env.setdefault(key, value)
-    return env
+def with_architecture(argv: list[str]) -> list[str]:
+    """`argv` as dpkg-buildpackage runs it: under `dpkg-architecture -c`, which exports
+    DEB_HOST_ARCH_OS and the other variables first. A rules file that reads them without
+    including architecture.mk (htop, socat, jdupes...) otherwise takes the branch for another
+    kernel (htop's configure then required hwloc, for Hurd and kFreeBSD). The corpus and the
+    projects benchmark both run debian/rules this way."""
+    return ["dpkg-architecture", "-c", *argv] if shutil.which("dpkg-architecture") else argv
 
 
 def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None = None
                ) -> tuple[int, float]:
     """`debian/rules build` (or `target`) under capture; (exit status, seconds). Output goes
     to `log` (appended: a second target's output follows the first's)."""
-    env = rules_env(spool)
+    env = wrapper_env(spool)
     env["DEB_BUILD_OPTIONS"] = f"nocheck parallel={jobs}"
     env.setdefault("DEBIAN_FRONTEND", "noninteractive")
     # Debian's build daemons are not root; this builder often is, and gnulib's configure
@@ -398,20 +385,20 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None
     with open(log, "a") as out:
         out.write(f"$ debian/rules {target}\n")
         out.flush()
-        rc = run_session(["debian/rules", target], BUILD_TIMEOUT_S, cwd=tree,
+        rc = run_session(with_architecture(["debian/rules", target]), BUILD_TIMEOUT_S, cwd=tree,
                          env=env, stdout=out, stderr=subprocess.STDOUT)
     return (-1 if rc is None else rc), time.perf_counter() - start
 
 
 def run_tests(tree: Path, command: list[str], spool: Path, log: Path) -> tuple[str, float]:
     """('passed' | 'failed' | 'timeout', seconds) of the package's own test command."""
-    env = rules_env(spool)
+    env = wrapper_env(spool)
     env.pop("DEB_BUILD_OPTIONS", None)
     start = time.perf_counter()
     with open(log, "w") as out:
         try:
-            rc = run_session(command, TEST_TIMEOUT_S, cwd=tree, env=env, stdout=out,
-                             stderr=subprocess.STDOUT)
+            rc = run_session(with_architecture(command), TEST_TIMEOUT_S, cwd=tree, env=env,
+                             stdout=out, stderr=subprocess.STDOUT)
         except OSError:
             rc = 127
     status = "timeout" if rc is None else "passed" if rc == 0 else "failed"
