@@ -286,3 +286,22 @@ def test_the_build_systems_own_programs_are_not_the_projects(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(elf, tmp_path / rel)
     assert list(linked_binaries(tmp_path)) == ["prog"]
+
+
+@needs_gcc
+def test_project_autotune_tunes_the_merged_program_and_leaves_units_at_oz(tmp_path):
+    """In whole-program mode the autotuner spends its budget on each merged program (its
+    per-unit searches cost most of its time and left the programs no smaller): every unit
+    stays at -Oz, saying why, and the program gets the best pipeline its tests accept."""
+    root = _project(tmp_path)
+    r = _run("autotune", str(root), "--build", "make", "--test", "make check", "--budget", "4",
+             "--db", str(tmp_path / "at.sqlite"), "--work", str(tmp_path / "work"), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["tests_passed"] is True and d["mode"] == "whole-program"
+    assert d["lists_accepted"] == 0 and "units; choosing lists" not in r.stderr
+    assert all(u["passes"] is None and "merged program's pipeline" in u["verdict"]
+               for u in d["units"])
+    (rpn,) = d["binaries"]
+    assert rpn["compilerlm"] < rpn["clang_oz"]
+    assert "1 linked programs; choosing their pipelines" in r.stderr
