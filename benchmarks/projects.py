@@ -108,7 +108,6 @@ def run_config(package: str, config: str, dsc: Path, out: Path, budget: int) -> 
             choose = model_chooser(resolve_model("default"), engine, int(config[1:]),
                                    make_verifier(engine))
         result = optimize_project(spec, out / package / config / "work", choose,
-                                  unit_lists=config != "autotune",
                                   baselines=tuple(BASELINE_NAMES) if config == "k2" else (),
                                   log=lambda line: _log(f"{package} {config}: {line}"))
     return {"package": package, "config": config, "commit": commit,

@@ -91,8 +91,7 @@ def autotune(inputs, db, budget, seed, strategy, no_validate, suites, no_minimiz
         from ..project.choose import autotune_chooser
         with engine_opts.engine(cache_path=db) as engine:
             run_project(spec, work_dir, autotune_chooser(config, engine, store), as_json,
-                        f"autotune {spec.root.name} (budget {budget})", per_unit,
-                        unit_lists=False)
+                        f"autotune {spec.root.name} (budget {budget})", per_unit)
         return
     units = list(iter_units(inputs))
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:

@@ -57,14 +57,11 @@ def default_work_dir(spec) -> Path:
     return default_cache_path().parent / "projects" / f"{spec.root.name}-{tag}"
 
 
-def run_project(spec, work_dir, choose, as_json: bool, title: str, per_unit: bool,
-                unit_lists: bool = True) -> dict:
-    """unit_lists=False (autotune): in whole-program mode only the programs are tuned."""
+def run_project(spec, work_dir, choose, as_json: bool, title: str, per_unit: bool) -> dict:
     from ..project.optimize import optimize_project
     work = work_dir or default_work_dir(spec)
     stderr.print(f"work folder: {work}", soft_wrap=True)
     result = optimize_project(spec, work, choose, whole_program=not per_unit,
-                              unit_lists=unit_lists,
                               log=lambda line: stderr.print(line, soft_wrap=True))
     if as_json:
         print_json(result)

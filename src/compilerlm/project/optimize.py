@@ -197,14 +197,10 @@ def merged_modules(build: Build) -> list[Unit]:
 
 
 def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
-                     whole_program: bool = True, unit_lists: bool = True,
+                     whole_program: bool = True,
                      baselines: tuple[str, ...] = tuple(BASELINE_NAMES), log=print) -> dict:
     """whole_program: link each program as one module, with a pipeline chosen for it
-    (False: per-unit objects, linked as they are). unit_lists=False: in whole-program mode,
-    choose only the programs' pipelines and leave every unit at -Oz (its pre-link
-    optimisation), unless the whole-program build fails and per-unit objects are used: what
-    the autotuner does, whose per-unit searches took about 70 % of its time on bzip2 and
-    lzop and left the merged programs no smaller (docs/projects.md)."""
+    (False: per-unit objects, linked as they are)."""
     from ..toolchain.passes import parse_pass_list
     began = time.monotonic()
     leftovers = prebuilt_outputs(spec.root)
@@ -227,17 +223,10 @@ def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
         raise InputError(f"the tests fail on the clang -Oz build itself (exit "
                          f"{ref_test.returncode}), so they cannot judge a list; nothing was "
                          f"changed: {_first_line(ref_test.output_tail)}")
-    def unit_choices() -> dict[str, Choice]:
-        log(f"{len(units)} units; choosing lists")
-        return choose(units)
-
-    def unit_plan(choices, whole: bool) -> Plan:
-        return Plan({h: list(c.passes) for h, c in choices.items() if c.passes}, {}, whole)
-
-    choices = unit_choices() if unit_lists or not whole_program else {
-        u.hash: Choice(None, None, None, "the merged program's pipeline is tuned instead")
-        for u in units}
-    plan = unit_plan(choices, whole_program)
+    log(f"{len(units)} units; choosing lists")
+    choices = choose(units)
+    plan = Plan({h: list(c.passes) for h, c in choices.items() if c.passes}, {},
+                whole_program)
     trials = _Trials(ws, log)
     trials.test_runs = 1  # the reference's
     mode_note, binary_choices = "", {}
@@ -260,9 +249,7 @@ def optimize_project(spec: ProjectSpec, work: Path, choose: Chooser, *,
             mode_note = ("the whole-program build (LTO link with lld) failed the build or "
                          "the tests even without lists: per-unit objects instead")
             log(mode_note)
-            if not unit_lists:
-                choices = unit_choices()
-            plan = unit_plan(choices, False)
+            plan = Plan(plan.lists, {}, False)
     plan, guilty = accepted_plan(plan, trials)
     log(f"final build in {spec.root} with {len(plan.items())} choices")
     final = plan.build(ws, "final", tree=spec.root)
