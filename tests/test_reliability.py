@@ -381,3 +381,26 @@ def test_autotune_has_a_default_store_and_bounds_minimisation(tmp_path):
     [rec] = json.loads(r.stdout)["programs"]
     assert rec["evaluations"]["search"] == 30 and 1 <= rec["evaluations"]["minimize"] <= 25
     assert (tmp_path / "autotune.sqlite").exists() and str(tmp_path) in r.stderr
+
+
+def test_a_long_job_logging_to_a_file_says_how_far_it_is():
+    """Without a terminal (a corpus build or labelling run with stderr in a log file) there is
+    no bar: a plain line per minute at most, the first after a minute, with an ETA from the
+    phase's own rate; a short run writes nothing."""
+    import io
+
+    from compilerlm.progress import progress_lines
+    now, out = [0.0], io.StringIO()
+    update = progress_lines(every=60, stream=out, clock=lambda: now[0])
+    for done in range(0, 41):  # one unit every 6 s
+        now[0] = 6.0 * done
+        update(done, 100, "programs tuned")
+    lines = out.getvalue().splitlines()
+    assert lines == ["progress: 10/100 programs tuned, 1m elapsed, ETA 9m",
+                     "progress: 20/100 programs tuned, 2m elapsed, ETA 8m",
+                     "progress: 30/100 programs tuned, 3m elapsed, ETA 7m",
+                     "progress: 40/100 programs tuned, 4m elapsed, ETA 6m"]
+    quiet = io.StringIO()
+    short = progress_lines(every=60, stream=quiet, clock=lambda: 30.0)
+    short(5, 10, "units")
+    assert quiet.getvalue() == ""
