@@ -1,7 +1,7 @@
 """Progress bars with ETA on stderr for long jobs (never on stdout, which --json owns).
 
 On a terminal (and without --json) a rich bar per phase. Otherwise, as when a long corpus
-build or labelling run writes its stderr to a log file, a plain line per phase at most every
+build or labelling run writes its stderr to a log file, a plain line at most every
 LINE_EVERY_S seconds once the job has run that long ("progress: 48/2000 programs tuned,
 12m elapsed, ETA 8h10m"), so that the log says how far it is; short runs print nothing."""
 
@@ -19,7 +19,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
 
 @contextlib.contextmanager
 def progress_bar(enabled: bool = True):
-    """Yields `update(done, total, phase)`; one bar per phase, drawn only on a terminal."""
+    """Yields `update(done, total, phase)`: one bar per phase on a terminal, else (or with
+    enabled=False, as --json asks) plain lines now and then (progress_lines)."""
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield progress_lines()
@@ -46,8 +47,9 @@ def _duration(seconds: float) -> str:
 
 
 def progress_lines(every: float = LINE_EVERY_S, stream=None, clock=time.monotonic):
-    """`update(done, total, phase)` that writes a plain line per phase to stderr at most
-    every `every` seconds, the first once the job has run that long."""
+    """`update(done, total, phase)` that writes a plain line to stderr (`stream`) at most
+    every `every` seconds, the first once the job has run that long; the ETA is from the
+    reported phase's own rate since it was first reported."""
     began = clock()
     phase_began: dict[str, tuple[float, int]] = {}  # phase -> (time, done) when first seen
     last = [began]

@@ -385,8 +385,8 @@ def build_tree(tree: Path, spool: Path, jobs: int, log: Path, target: str | None
     with open(log, "a") as out:
         out.write(f"$ debian/rules {target}\n")
         out.flush()
-        rc = run_session(with_architecture(["debian/rules", target]), BUILD_TIMEOUT_S, cwd=tree,
-                         env=env, stdout=out, stderr=subprocess.STDOUT)
+        rc = run_session(with_architecture(["debian/rules", target]), BUILD_TIMEOUT_S,
+                         cwd=tree, env=env, stdout=out, stderr=subprocess.STDOUT)
     return (-1 if rc is None else rc), time.perf_counter() - start
 
 

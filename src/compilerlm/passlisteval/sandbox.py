@@ -69,8 +69,8 @@ def build_reference(program: Program, workdir: Path, level: str = "-O0") -> Path
     src = workdir / f"ref{program.suffix}"
     src.write_text(program.source)
     exe = workdir / "ref.exe"
-    argv = [compiler_of(program), level, "-w", *program.compile_flags, str(src), "-o", str(exe),
-            *program.link_flags, *runtime_flags()]
+    argv = [compiler_of(program), level, "-w", *program.compile_flags, str(src), "-o",
+            str(exe), *program.link_flags, *runtime_flags()]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=LINK_TIMEOUT_S)
     if proc.returncode != 0:
         raise FrontendError(f"{program.uri}: reference build failed: {_first_error(proc.stderr)}")
@@ -94,8 +94,8 @@ def link(program: Program, obj: bytes, workdir: Path) -> tuple[Path | None, str]
 
 # The linker command line the clang driver runs, per compiler and link flags, with the
 # object and the executable as placeholders. Verification links every suite program for
-# every list it checks; calling ld.lld directly skips the driver's start-up, about half of
-# each link's 25 ms (docs/datasets.md, "What labels cost").
+# every list it checks; calling ld.lld directly skips the driver's start-up: 18 ms a link
+# instead of 29 (benchmarks/bench_verification_cost.py, docs/datasets.md on labels' cost).
 _OBJECT, _EXECUTABLE = "\0object", "\0executable"
 _link_lines: dict[tuple, list[str] | None] = {}
 _link_lines_lock = threading.Lock()
