@@ -44,9 +44,9 @@ def stages(engine: Engine, programs, irs) -> dict:
             if exe is None:
                 raise SystemExit(f"error: {program.uri}: {why}")
             t = time.perf_counter()
-            subprocess.run([sandbox.compiler_of(program), str(Path(tmp) / "cand.o"), "-o",
-                            str(Path(tmp) / "driver.exe"), *program.link_flags,
-                            *sandbox.runtime_flags()], check=True, capture_output=True)
+            subprocess.run(sandbox.driver_link_argv(program, Path(tmp) / "cand.o",
+                                                    Path(tmp) / "driver.exe"),
+                           check=True, capture_output=True)
             spent["link_driver"] += time.perf_counter() - t
             t = time.perf_counter()
             sandbox.run(program, exe)

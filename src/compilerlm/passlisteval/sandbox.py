@@ -101,29 +101,35 @@ _link_lines: dict[tuple, list[str] | None] = {}
 _link_lines_lock = threading.Lock()
 
 
+def driver_link_argv(program: Program, obj: Path, exe: Path) -> list[str]:
+    """The clang driver linking `obj` into `exe` with the program's flags."""
+    return [compiler_of(program), str(obj), "-o", str(exe), *program.link_flags,
+            *runtime_flags()]
+
+
 def linker_argv(program: Program, obj: Path, exe: Path) -> list[str]:
     """The command that links `obj` into `exe`: the linker the clang driver would run, with
     the driver's arguments, or the driver itself when its plan is not a single linker job."""
-    driver = [compiler_of(program), *program.link_flags, *runtime_flags()]
-    key = tuple(driver)
+    key = (compiler_of(program), program.link_flags, tuple(runtime_flags()))
     with _link_lines_lock:
         if key not in _link_lines:
-            _link_lines[key] = _driver_link_line(driver)
+            _link_lines[key] = _driver_link_line(program)
         line = _link_lines[key]
     if line is None:
-        return [driver[0], str(obj), "-o", str(exe), *driver[1:]]
+        return driver_link_argv(program, obj, exe)
     return [str(obj) if a == _OBJECT else str(exe) if a == _EXECUTABLE else a for a in line]
 
 
-def _driver_link_line(driver: list[str]) -> list[str] | None:
-    """What `clang -###` says it would run to link one object with these flags, the object
+def _driver_link_line(program: Program) -> list[str] | None:
+    """What `clang -###` says it would run to link one object of the program, the object
     and output replaced by placeholders; None unless that is exactly one job naming both."""
     with tempfile.TemporaryDirectory(prefix="compilerlm-link-") as tmp:
         obj, exe = Path(tmp) / "in.o", Path(tmp) / "out.exe"
         obj.touch()
+        driver = driver_link_argv(program, obj, exe)
         try:
-            proc = subprocess.run([driver[0], "-###", str(obj), "-o", str(exe), *driver[1:]],
-                                  capture_output=True, text=True, timeout=LINK_TIMEOUT_S)
+            proc = subprocess.run([driver[0], "-###", *driver[1:]], capture_output=True,
+                                  text=True, timeout=LINK_TIMEOUT_S)
         except (OSError, subprocess.TimeoutExpired):
             return None
     jobs = [ln for ln in proc.stderr.splitlines() if ln.startswith(' "')]
