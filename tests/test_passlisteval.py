@@ -86,6 +86,29 @@ def test_repeated_lists_come_from_the_cache(checker, builtin):
     assert again.accepted and again.cached == len(builtin)
 
 
+def test_a_list_that_compiles_to_judged_bytes_is_not_linked_or_run_again(
+        checker, builtin, monkeypatch):
+    """A no-op pass changes the list, not the objects: the verdicts come from the objects
+    judged before, rejections (with their reasons) included."""
+    from compilerlm.passlisteval import sandbox
+    programs = [p for p in builtin if p.uri.split("/", 1)[1].startswith("bits_")]
+    first = {lst: checker.check(lst, programs) for lst in ("sroa,instcombine", "structurizecfg")}
+    links = []
+    real_link = sandbox.link
+    monkeypatch.setattr(sandbox, "link",
+                        lambda *a, **k: links.append(a[0].uri) or real_link(*a, **k))
+    accepted = checker.check("sroa,no-op-module,instcombine", programs)
+    rejected = checker.check("structurizecfg,no-op-module", programs)
+    assert links == []
+    assert accepted.accepted and accepted.cached == 0
+    assert accepted.programs_passed == first["sroa,instcombine"].programs_passed == len(programs)
+    assert not rejected.accepted
+    assert ({(f.program, f.reason) for f in rejected.failures}
+            == {(f.program, f.reason) for f in first["structurizecfg"].failures} != set())
+    checker.check("sroa,gvn", programs)  # new bytes are still linked and run
+    assert links
+
+
 # Real lists that break UB-free programs, found on the built-in suite (docs/passlisteval.md):
 # the GPU control-flow passes the search space leaves out, and pipelines that abort LLVM.
 REGRESSIONS = [

@@ -8,7 +8,8 @@ collapse functions into `unreachable`): only running programs is.
 For each program: its IR is built once (cached on disk), the list is applied in-process by the
 engine, the object is linked with clang-17 and run under a time limit, and its exit status and
 output are compared with the program's reference build (`clang -O0` from source). Verdicts are
-cached per (pipeline, program).
+cached per (pipeline, program), and per (program, object): a list that compiles a program to
+bytes already judged costs its compilation only.
 
     with Engine(workers=2) as engine:
         checker = PassListEval(engine)
@@ -111,6 +112,9 @@ class PassListEval:
     # Reference runs and verdicts, in the engine's cache file (None: the engine caches
     # nothing, so neither does this).
     verdicts: VerdictStore | None = field(default=None, repr=False)
+    # Answer a program from the verdict on identical bytes (False: always link and run, the
+    # verification-cost benchmark's baseline).
+    reuse_objects: bool = True
 
     def __post_init__(self):
         if self.verdicts is None and self.engine.cache is not None:
@@ -225,14 +229,29 @@ class PassListEval:
         return failure, False
 
     def _run_candidate(self, pipeline: str, program: Program) -> Failure | None:
-        ref = self.reference(program)
         m = self.engine.measure(self._ir(program), pipeline, raw=True, want_object=True)
         if m.status != OK:
             reason = {CRASH: COMPILER_CRASH, TIMEOUT: COMPILE_TIMEOUT,
                       KILLED: COMPILE_KILLED}.get(m.status, COMPILE_ERROR)
             return Failure(program.uri, reason, f"{m.status}: {m.error}")
+        # Lists that compile the program to bytes already judged need no link and no run.
+        cache = self.verdicts if self.reuse_objects else None
+        key = "|".join((program.hash, _hash(m.object), LLVM_VERSION))
+        row = cache.object_verdict(key) if cache is not None else None
+        if row is not None:
+            passed, reason, detail = row
+            return None if passed else Failure(program.uri, reason, detail)
+        failure = self._run_object(program, m.object)
+        if cache is not None and (failure is None or failure.reason not in _UNCACHED_REASONS):
+            cache.put_object_verdict(key, failure is None, failure and failure.reason,
+                                     failure and failure.detail)
+        return failure
+
+    def _run_object(self, program: Program, obj: bytes) -> Failure | None:
+        """Link the candidate object, run it confined and compare with the reference."""
+        ref = self.reference(program)
         with tempfile.TemporaryDirectory(prefix="compilerlm-cand-") as tmp:
-            exe, why = sandbox.link(program, m.object, Path(tmp))
+            exe, why = sandbox.link(program, obj, Path(tmp))
             if exe is None:
                 return Failure(program.uri, LINK_ERROR, why)
             if program.check_command:

@@ -1,4 +1,5 @@
-"""PassListEval's memory: each program's reference behaviour and each (list, program) verdict.
+"""PassListEval's memory: each program's reference behaviour, each (list, program) verdict
+and each (program, object) verdict.
 
 Kept in the same SQLite file as the engine's result cache (one file to carry, and an
 autotuner store holds both), under their own component, "verdicts", with their own numbered
@@ -9,6 +10,7 @@ adopts them unchanged.
     verdicts = VerdictStore(engine.cache.path)
     verdicts.put_verdict(key, pipeline, program.hash, program.uri, True, None, None, 1.2)
     verdicts.verdicts_for(pipeline)
+    verdicts.object_verdict(f"{program.hash}|{object_hash}|{LLVM_VERSION}")
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ MIGRATIONS = [
     );
     -- A repeated list is answered with one query for all its programs.
     CREATE INDEX IF NOT EXISTS program_verdicts_pipeline ON program_verdicts (pipeline);
+    """,
+    """
+    -- Each (program, object) verdict: different lists often compile a program to the same
+    -- bytes (60-65 % of a labelling run's program checks), and then the link and the run
+    -- need not be repeated.
+    CREATE TABLE IF NOT EXISTS object_verdicts (
+        key TEXT PRIMARY KEY,            -- program_hash|object_hash|llvm_version
+        passed INTEGER NOT NULL,
+        reason TEXT,
+        detail TEXT,
+        created_at REAL NOT NULL
+    );
     """,
 ]
 
@@ -86,6 +100,19 @@ class VerdictStore:
         with self._lock:
             retry(lambda: self._db.execute(
                 "INSERT OR REPLACE INTO program_verdicts VALUES (?,?,?,?,?,?,?,?,?)", row))
+
+    def object_verdict(self, key: str) -> tuple | None:
+        """(passed, reason, detail) of a program's object checked before, if it was."""
+        with self._lock:
+            return retry(lambda: self._db.execute(
+                "SELECT passed, reason, detail FROM object_verdicts WHERE key = ?",
+                (key,)).fetchone())
+
+    def put_object_verdict(self, key: str, passed: bool, reason, detail) -> None:
+        row = (key, int(passed), reason, detail, time.time())
+        with self._lock:
+            retry(lambda: self._db.execute(
+                "INSERT OR REPLACE INTO object_verdicts VALUES (?,?,?,?,?)", row))
 
     def close(self) -> None:
         with self._lock:
