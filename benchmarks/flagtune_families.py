@@ -18,7 +18,9 @@ pool list passed PassListEval's built-in suite. Families:
 - `gbm`: the LightGBM regression of each list's log-ratio (flagtune/rankers.py);
 - `gbm-rank`: the same trees trained to order the lists per unit (LambdaRank);
 - `gbm-gain`: the same trees trained on the gain with the -Oz fallback, min(log-ratio, 0);
-- `blend`: knn whose first list is chosen on its expected gain averaged with gbm-gain's.
+- `blend`: knn whose first list is chosen on its expected gain averaged with gbm-gain's;
+- `average`: like `mean`, the same lists for every unit, but each list after the first the
+  one that most lowers the training units' mean of the best so far (rankers.train_average).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from compilerlm.flagtune.rankers import (
     PoolData,
     cross_validate,
     score,
+    train_average,
     train_blend,
     train_gbm,
     train_knn,
@@ -68,6 +71,7 @@ FAMILIES = {
     "gbm-rank": lambda data, mask: train_gbm(data, mask, objective="lambdarank"),
     "gbm-gain": lambda data, mask: train_gbm(data, mask, objective="gain"),
     "blend": train_blend,
+    "average": train_average,
 }
 
 

@@ -7,10 +7,11 @@ import pytest
 from conftest import EXAMPLES, packaged_corpus, run_cli
 
 from compilerlm.errors import InputError
-from compilerlm.flagtune.pool import measure_pool, pool_lists, read_pool
+from compilerlm.flagtune.pool import measure_pool, pool_lists, read_pool, screen_lists
 from compilerlm.flagtune.rankers import (
     PoolData,
     score,
+    train_average,
     train_blend,
     train_gbm,
     train_knn,
@@ -68,8 +69,9 @@ def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
     data = PoolData.load(table)
     train = data.split_mask("train")
     blend = train_blend(data, train)
+    average = train_average(data, train)
     for model in (train_gbm(data, train, rounds=20, params={"min_data_in_leaf": 2}),
-                  train_knn(data, train), blend):
+                  train_knn(data, train), blend, average):
         s = score(model, data, data.split_mask("validation", "test"), budgets=(1, 2))
         assert s["units"] == 2
         # With the -Oz fallback nothing is ever larger than -Oz, and no model beats the
@@ -79,6 +81,12 @@ def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
         # no optimisation is never proposed first: it is far larger everywhere in training.
         first = model.propose(load_unit_of(corpus, rows[0]), 1, fallback=False).lists[0]
         assert first != ["verify"]
+
+    # The average family proposes the same lists for every unit, the first being the list
+    # of the largest mean gain over the training units.
+    mean_gain = np.minimum(data.R[train], 0).mean(axis=0)
+    assert {tuple(average.rank(x, 3)[0]) for x in data.X} == {tuple(average.rank(data.X[0], 3)[0])}
+    assert average.rank(data.X[0], 1)[0][0] == int(np.argmin(mean_gain))
 
     # A gradient-boosted model file loads back and ranks the same.
     model = train_gbm(data, train, rounds=20, params={"min_data_in_leaf": 2})
@@ -95,6 +103,45 @@ def test_pool_table_resumes_interleaves_and_grows(tmp_path, engine):
         assert first == blend.rank(x, 3)[0]
         alone = {blend.knn.rank(x, 1)[0][0], int(np.argmin(blend.gbm.predict(x)))}
         assert len(alone) > 1 or first[0] in alone
+
+
+def test_new_winners_join_the_pool_only_when_they_beat_it_on_other_units(tmp_path, engine):
+    """A winner new to the table is tried on the table's training units first: it joins
+    only when smaller than every pool list (and -Oz) on two of them; the best join first,
+    up to max_new; lists not under screening (the model's, -Oz's) are never left out."""
+    import math
+    corpus = _corpus(tmp_path)
+    table = tmp_path / "pool.parquet"
+    measure_pool(corpus, table, LISTS[:2], engine)  # -Oz and no optimisation
+    winners = [parse_pass_list(x).pipeline for x in (
+        "loop-rotate,default<Oz>", "default<O1>", "default<Os>", "default<Oz>,mergefunc",
+        "verify,instcombine")]
+    extra = parse_pass_list("function(sroa)").pipeline  # far larger than -Oz: kept anyway
+    rows, _ = read_pool(table)
+    train = [r for r in rows if r["split"] == "train"]
+    best = [min(r["sizes"] + [r["oz_binary_size"]]) for r in train]
+    sizes = {w: [engine.measure(load_unit_of(corpus, r), w).binary_size for r in train]
+             for w in winners}
+    wins = {w: sum(s < b for s, b in zip(sizes[w], best)) for w in winners}
+    gain = {w: sum(math.log(b / s) for s, b in zip(sizes[w], best) if s < b) for w in winners}
+    eligible = {w for w in winners if wins[w] >= 2}
+    assert eligible and set(winners) - eligible  # the cases under test occur here
+
+    lists, report = screen_lists(corpus, table, LISTS[:2] + winners + [extra], engine,
+                                 screened=set(winners))
+    joined = [w for w in lists if w in winners]
+    assert set(joined) <= eligible and joined[0] == max(eligible, key=gain.get)
+    assert lists[:2] == LISTS[:2] and extra in lists
+    assert report == {"candidates": len(winners), "sample_units": len(train),
+                      "joined": len(joined), "eligible": len(eligible)}
+    one, report = screen_lists(corpus, table, winners, engine, screened=set(winners),
+                               max_new=1)
+    assert one == joined[:1] and report["joined"] == 1
+    # Lists the table holds already are not screened again; without training units in the
+    # table there is nothing to screen against, and every winner joins.
+    assert screen_lists(corpus, table, LISTS[:2], engine, screened=set(LISTS))[0] == LISTS[:2]
+    empty = tmp_path / "empty.parquet"
+    assert screen_lists(corpus, empty, winners, engine, screened=set(winners))[0] == winners
 
 
 def load_unit_of(corpus, row):

@@ -184,9 +184,10 @@ def _unit_selection(verb: str, done: str):
         f = click.option("--max-instructions", type=click.IntRange(1, 100_000_000),
                          default=None, help="Leave out units with more unoptimised IR "
                                             "instructions than this.")(f)
-        f = click.option("--limit", type=click.IntRange(1, 10_000_000), default=None,
+        f = click.option("--limit", type=click.IntRange(0, 10_000_000), default=None,
                          help=f"Units to add in this run (default: every unit not {done} "
-                              f"yet).")(f)
+                              f"yet; 0: none, so that a pool run only measures the lists "
+                              f"new to it on the table's units).")(f)
         return click.option("--split", "splits", default="train,validation,test",
                             show_default=True, callback=lambda ctx, param, text: _splits(text),
                             help=f"The corpus splits to {verb}, comma-separated.")(f)
@@ -251,22 +252,31 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
                    "(repeatable).")
 @click.option("--model-lists/--no-model-lists", default=True, show_default=True,
               help="Add the shipped library model's lists to the pool.")
+@click.option("--screen-units", type=click.IntRange(0, 100_000), default=64, show_default=True,
+              help="Training units of the table a winner new to the pool is first tried on: "
+                   "it joins only when smaller than every pool list on two of them (0: every "
+                   "new winner joins).")
+@click.option("--max-new-lists", type=click.IntRange(0, 100_000), default=64,
+              show_default=True, help="Winners that may join the pool in this run (the "
+                                      "screening's best).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Result cache for the evaluations (default: the shared cache).")
 @_unit_selection("measure", "measured")
 @_label_engine
 @json_option
-def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
-                max_instructions, engine_opts, as_json):
+def corpus_pool(corpus_dir, table, label_tables, model_lists, screen_units, max_new_lists, db,
+                splits, limit, max_instructions, engine_opts, as_json):
     """Measure a pool of verified lists on every unit: what flag-tuning models learn from.
 
     The pool: -Oz's lists, the verified best lists of the label tables' training units and
     the shipped library model's lists, each kept only when PassListEval's built-in suite accepts it.
-    Validation and test units first, then training units, in the labeller's fixed order; the
-    table is rewritten after every 16 units, and a rerun measures only what it lacks (lists
-    new to the pool included)."""
+    A winner new to a table with training units joins only when it beats every pool list on
+    two of its first --screen-units training units (the best --max-new-lists of those), since
+    each list costs a compilation per unit. Validation and test units first, then training
+    units, in the labeller's fixed order; the table is rewritten after every 16 units, and a
+    rerun measures only what it lacks (lists new to the pool included)."""
     from ..autotune.labels import read_labels
-    from ..flagtune.pool import measure_pool, pool_lists
+    from ..flagtune.pool import measure_pool, pool_lists, screen_lists, winners_of
     from ..predictor.model import load_model
     from ..progress import progress_bar
 
@@ -274,14 +284,20 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, db, splits, limit,
     extra = load_model("library").lists if model_lists else []
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         lists, rejected = pool_lists(labels, extra, engine, progress=bar)
+        screened = winners_of(labels) if screen_units else set()
+        lists, screening = screen_lists(corpus_dir, table, lists, engine, screened=screened,
+                                        units=screen_units, max_new=max_new_lists,
+                                        progress=bar)
         summary = measure_pool(corpus_dir, table, lists, engine, splits=splits, limit=limit,
                                max_instructions=max_instructions, progress=bar)
     summary["rejected_lists"] = len(rejected)
+    summary["screening"] = screening
     if as_json:
         print_json(summary)
         return
     stdout.print(f"{summary['added']} units measured with {summary['lists']} lists "
-                 f"({len(rejected)} rejected by PassListEval); {table}: {summary['units']} "
+                 f"({len(rejected)} rejected by PassListEval; {screening['joined']} of "
+                 f"{screening['candidates']} new winners joined); {table}: {summary['units']} "
                  f"units of {summary['packages']} packages {summary['by_split']}",
                  soft_wrap=True)
 

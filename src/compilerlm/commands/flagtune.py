@@ -268,10 +268,12 @@ def _print_eval(result) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Train from a pool table (`compilerlm corpus pool`): its training "
                    "packages only, scored on its validation packages.")
-@click.option("--family", type=click.Choice(["blend", "knn", "gbm"]), default="blend",
-              show_default=True,
-              help="With --pool: nearest neighbours guided by gradient-boosted trees (the "
-                   "shipped default's family), nearest neighbours alone, or the trees alone.")
+@click.option("--family", type=click.Choice(["average", "blend", "knn", "gbm"]),
+              default="average", show_default=True,
+              help="With --pool: the lists best on average over the training units, the same "
+                   "for every unit (the shipped default's family); nearest neighbours guided "
+                   "by gradient-boosted trees; nearest neighbours alone; or the trees alone "
+                   "(docs/flagtune.md compares them).")
 @click.option("--db", "dbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Autotuner store(s) with verified results on the training corpus.")
 @click.option("--table", "table", default=None, metavar="MODEL",

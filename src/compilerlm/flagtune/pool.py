@@ -8,16 +8,21 @@ pool list, so that models are trained, selected and scored on a fresh machine wi
 corpus and without compiling anything.
 
     pool = pool_lists(label_rows, extra=load_model("library").lists, engine=engine)
+    pool, _ = screen_lists(corpus_dir, table, pool, engine, screened=winners_of(label_rows))
     measure_pool(corpus_dir, table, pool, engine, splits={"train", "validation", "test"})
     rows, lists = read_pool(table)      # rows[i]["sizes"][j]: lists[j] on unit i (None: failed)
 
 The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
 validation or test: their labels are what a model is judged against), and any extra lists
 (the shipped library model's coreset), each kept only when PassListEval's built-in suite
-accepts it. Units are taken in the labeller's fixed order within each split, the splits in
-turn (validation, test, train, validation, ...), and the table is rewritten atomically after
-each chunk; a rerun measures only the (unit, list) pairs the table lacks, so the pool may
-grow.
+accepts it. Every list costs a compilation per unit of the table, and most winners are
+one unit's own, so once the table has training units a winner new to it joins only when,
+on a sample of the table's training units, it is smaller than every list already in the
+pool on at least two of them; the best of those (greedily, by what each adds to the lists
+before it) join, at most `max_new` a run. Units are taken in the labeller's fixed order
+within each split, the splits in turn (validation, test, train, validation, ...), and the
+table is rewritten atomically after each chunk; a rerun measures only the (unit, list) pairs
+the table lacks, so the pool may grow.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ from ..toolchain.engine import Engine
 from ..toolchain.passes import parse_pass_list
 
 CHUNK = 16  # units measured between two writes of the table
+SCREEN_UNITS = 64  # training units of the table a new winner is tried on before it joins
+MAX_NEW_LISTS = 64  # winners that may join the pool in one run
+SCREEN_MIN_UNITS = 2  # sample units a new winner must improve on: more than its own
 SPLIT_ORDER = {"validation": 0, "test": 1, "train": 2}
 TRAINING_SPLITS = ("train",)  # whose labels may enter the pool
 
@@ -41,10 +49,7 @@ def pool_lists(label_rows: list[dict], extra=(), engine: Engine | None = None,
                progress=None) -> tuple[list[str], list[str]]:
     """(accepted, rejected) pipelines of the pool, in a fixed order: -Oz lists, the training
     labels' verified winners (most common first), then `extra`."""
-    from collections import Counter
-    winners = Counter(parse_pass_list(list(r["best_passes"])).pipeline for r in label_rows
-                      if r.get("split") in TRAINING_SPLITS and r.get("validated")
-                      and r.get("best_passes"))
+    winners = _training_winners(label_rows)
     ordered = [parse_pass_list(list(x)).pipeline for x in OZ_LISTS]
     ordered += sorted(winners, key=lambda p: (-winners[p], len(p), p))
     ordered += [parse_pass_list(list(x)).pipeline for x in extra]
@@ -65,6 +70,68 @@ def pool_lists(label_rows: list[dict], extra=(), engine: Engine | None = None,
         if progress:
             progress(i + 1, len(pool), "pool lists checked")
     return accepted, rejected
+
+
+def _training_winners(label_rows: list[dict]):
+    """Counter of the training labels' verified best lists (pipelines)."""
+    from collections import Counter
+    return Counter(parse_pass_list(list(r["best_passes"])).pipeline for r in label_rows
+                   if r.get("split") in TRAINING_SPLITS and r.get("validated")
+                   and r.get("best_passes"))
+
+
+def winners_of(label_rows: list[dict]) -> set[str]:
+    """The training labels' verified best lists: the pool's candidates to screen."""
+    return set(_training_winners(label_rows))
+
+
+def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine, *,
+                 screened: set[str], units: int = SCREEN_UNITS, max_new: int = MAX_NEW_LISTS,
+                 progress=None) -> tuple[list[str], dict]:
+    """`lists` with those of `screened` that are new to the table left out unless they earn
+    their place, and what the screening did.
+
+    Each new candidate is measured on the table's first `units` training units (where every
+    list already in the pool is measured); one that is smaller than all of them (and -Oz) on
+    at least SCREEN_MIN_UNITS units is eligible, and eligible lists join greedily, each time
+    the one that most lowers the sample's summed log size given those already in, up to
+    `max_new`. Nothing to screen against (no training unit in the table yet): all join."""
+    import math
+    rows, old = read_pool(table)
+    sample = [r for r in rows if r["split"] in TRAINING_SPLITS][:units]
+    new = [p for p in lists if p in screened and p not in old]
+    report = {"candidates": len(new), "sample_units": len(sample), "joined": len(new),
+              "eligible": len(new)}
+    if not new or not sample:
+        return lists, report
+    index = {r["hash"]: r for r in read_index(corpus_dir)}
+    best, sizes = [], {p: [] for p in new}
+    for n, r in enumerate(sample):
+        if r["unit_hash"] not in index:
+            raise InputError(f"{table}: unit {r['name']} is not in {corpus_dir}; screen new "
+                             f"lists with the corpus the table was made from")
+        known = [s for s in r["sizes"] if s is not None] + [r["oz_binary_size"] or math.inf]
+        best.append(min(known))
+        ms = engine.measure_many([(load_row(corpus_dir, index[r["unit_hash"]]), p)
+                                  for p in new], raw=True)
+        for p, m in zip(new, ms):
+            sizes[p].append(m.binary_size if m.ok and m.binary_size else math.inf)
+        if progress:
+            progress(n + 1, len(sample), "sample units measured with the new winners")
+    eligible = [p for p in new if sum(s < b for s, b in zip(sizes[p], best)) >= SCREEN_MIN_UNITS]
+    joined = []
+    while eligible and len(joined) < max_new:
+        def gain(p):
+            return sum(math.log(b / s) for s, b in zip(sizes[p], best) if s < b)
+        pick = max(eligible, key=lambda p: (gain(p), -len(p), p))
+        if gain(pick) <= 0:
+            break
+        joined.append(pick)
+        eligible.remove(pick)
+        best = [min(s, b) for s, b in zip(sizes[pick], best)]
+    left_out = set(new) - set(joined)
+    report.update(joined=len(joined), eligible=len(joined) + len(eligible))
+    return [p for p in lists if p not in left_out], report
 
 
 def read_pool(path: Path) -> tuple[list[dict], list[str]]:

@@ -9,7 +9,10 @@ Three families learn from the same table (every pool list's size on every traini
   length, and the list itself as a category), over every (training unit, pool list) pair.
   For a new unit it predicts every pool list and proposes the best predicted first.
 - `blend`: knn whose first list is chosen on the expected gain with the -Oz fallback
-  averaged with a `gain` regression's (predictor/blend.py); the shipped default.
+  averaged with a `gain` regression's (predictor/blend.py);
+- `average`: the same lists for every unit, those that do best on all the training units
+  together (the paper's broadcast of common lists, done greedily: each further list the one
+  that most lowers the training units' mean of the best so far).
 
 Both are scored the same way on units they never saw (validation packages to choose, test
 packages to report): the K lists proposed, -Oz as fallback at K >= 2, each unit counted at
@@ -161,7 +164,24 @@ def train_blend(data: PoolData, mask: np.ndarray, meta: dict | None = None,
                        weight=weight, meta={**(meta or {}), "weight": weight})
 
 
-TRAINERS = {"knn": train_knn, "gbm": train_gbm, "blend": train_blend}
+# -- the same lists for every unit ------------------------------------------------------
+def train_average(data: PoolData, mask: np.ndarray, meta: dict | None = None):
+    """The nearest-neighbour ranker made blind: every training unit is a neighbour of every
+    unit, all with the same weight (their features are all zero, so all are equally far), so
+    its lists are those best on average over the training units, each further one the list
+    that most lowers their mean of min(best so far, list, -Oz), and it needs no format of its
+    own."""
+    from ..predictor.model import Predictor
+    idx = np.flatnonzero(mask)
+    return Predictor(lists=[list(parse_pass_list(p).names) for p in data.lists],
+                     features=np.zeros_like(data.X[idx]), log_ratios=data.R[idx],
+                     unit_names=[data.names[i] for i in idx], k=len(idx),
+                     top1=_top1(data, mask), meta={**(meta or {}), "family": "average",
+                                                   "units": len(idx)})
+
+
+TRAINERS = {"knn": train_knn, "gbm": train_gbm, "blend": train_blend,
+            "average": train_average}
 
 
 # -- scoring ---------------------------------------------------------------------------
