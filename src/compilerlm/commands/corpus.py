@@ -284,10 +284,9 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, screen_units, max_
     extra = load_model("library").lists if model_lists else []
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         lists, rejected = pool_lists(labels, extra, engine, progress=bar)
-        screened = winners_of(labels) if screen_units else set()
-        lists, screening = screen_lists(corpus_dir, table, lists, engine, screened=screened,
-                                        units=screen_units, max_new=max_new_lists,
-                                        progress=bar)
+        lists, screening = screen_lists(corpus_dir, table, lists, engine,
+                                        screened=winners_of(labels), units=screen_units,
+                                        max_new=max_new_lists, progress=bar)
         summary = measure_pool(corpus_dir, table, lists, engine, splits=splits, limit=limit,
                                max_instructions=max_instructions, progress=bar)
     summary["rejected_lists"] = len(rejected)

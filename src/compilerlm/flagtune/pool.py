@@ -107,22 +107,20 @@ def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     index = {r["hash"]: r for r in read_index(corpus_dir)}
     best, sizes = [], {p: [] for p in new}
     for n, r in enumerate(sample):
-        if r["unit_hash"] not in index:
-            raise InputError(f"{table}: unit {r['name']} is not in {corpus_dir}; screen new "
-                             f"lists with the corpus the table was made from")
         known = [s for s in r["sizes"] if s is not None] + [r["oz_binary_size"] or math.inf]
         best.append(min(known))
-        ms = engine.measure_many([(load_row(corpus_dir, index[r["unit_hash"]]), p)
-                                  for p in new], raw=True)
+        unit = _table_unit(corpus_dir, index, r, table)
+        ms = engine.measure_many([(unit, p) for p in new], raw=True)
         for p, m in zip(new, ms):
             sizes[p].append(m.binary_size if m.ok and m.binary_size else math.inf)
         if progress:
             progress(n + 1, len(sample), "sample units measured with the new winners")
     eligible = [p for p in new if sum(s < b for s, b in zip(sizes[p], best)) >= SCREEN_MIN_UNITS]
+    def gain(p):  # what p adds to the sample given the lists in so far (`best`)
+        return sum(math.log(b / s) for s, b in zip(sizes[p], best) if s < b)
+
     joined = []
     while eligible and len(joined) < max_new:
-        def gain(p):
-            return sum(math.log(b / s) for s, b in zip(sizes[p], best) if s < b)
         pick = max(eligible, key=lambda p: (gain(p), -len(p), p))
         if gain(pick) <= 0:
             break
@@ -132,6 +130,14 @@ def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     left_out = set(new) - set(joined)
     report.update(joined=len(joined), eligible=len(joined) + len(eligible))
     return [p for p in lists if p not in left_out], report
+
+
+def _table_unit(corpus_dir: Path, index: dict, row: dict, table: Path):
+    """The unit of one of the table's rows, from the corpus (`index`: its rows by hash)."""
+    if row["unit_hash"] not in index:
+        raise InputError(f"{table}: unit {row['name']} is not in {corpus_dir}; measure new "
+                         f"lists with the corpus the table was made from")
+    return load_row(corpus_dir, index[row["unit_hash"]])
 
 
 def read_pool(path: Path) -> tuple[list[dict], list[str]]:
@@ -197,10 +203,7 @@ def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     index = {r["hash"]: r for r in rows_of_index}
     filled = 0
     for n, (r, positions) in enumerate(stale):
-        if r["unit_hash"] not in index:
-            raise InputError(f"{table}: unit {r['name']} is not in {corpus_dir}; measure new "
-                             f"lists with the corpus the table was made from")
-        unit = load_row(corpus_dir, index[r["unit_hash"]])
+        unit = _table_unit(corpus_dir, index, r, table)
         ms = engine.measure_many([(unit, merged[j]) for j in positions], raw=True)
         for j, m in zip(positions, ms):
             r["sizes"][j] = m.binary_size if m.ok else None

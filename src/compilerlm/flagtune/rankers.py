@@ -1,6 +1,6 @@
 """Flag-tuning models trained from a pool table (pool.py), and how they are compared.
 
-Three families learn from the same table (every pool list's size on every training unit):
+These families learn from the same table (every pool list's size on every training unit):
 
 - `knn`: the nearest-neighbour ranker of predictor/model.py, its table being the pool
   table's training rows (k, prior and risk chosen by leaving each package out, train.fit).
@@ -14,7 +14,7 @@ Three families learn from the same table (every pool list's size on every traini
   together (the paper's broadcast of common lists, done greedily: each further list the one
   that most lowers the training units' mean of the best so far).
 
-Both are scored the same way on units they never saw (validation packages to choose, test
+All are scored the same way on units they never saw (validation packages to choose, test
 packages to report): the K lists proposed, -Oz as fallback at K >= 2, each unit counted at
 the smallest size among them, as the pool table measured it (the pool's lists all pass
 PassListEval's built-in suite; `optimize` checks them again on each unit).

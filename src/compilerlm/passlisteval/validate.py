@@ -52,6 +52,11 @@ RESOURCE_LIMIT = "resource_limit"  # the program hit a sandbox limit (CPU time, 
 _UNCACHED_REASONS = {COMPILE_TIMEOUT, COMPILE_KILLED, RUN_TIMEOUT}  # depend on the machine
 
 
+def _keeps(failure) -> bool:
+    """Whether a verdict is worth keeping: not one that depends on the machine's load."""
+    return failure is None or failure.reason not in _UNCACHED_REASONS
+
+
 @dataclass(frozen=True)
 class Failure:
     program: str
@@ -221,7 +226,7 @@ class PassListEval:
             return (None if passed else Failure(program.uri, reason, detail)), True
         start = time.perf_counter()
         failure = self._run_candidate(pipeline, program)
-        if cache is not None and (failure is None or failure.reason not in _UNCACHED_REASONS):
+        if cache is not None and _keeps(failure):
             cache.put_verdict(key, pipeline, program.hash, program.uri, failure is None,
                               failure.reason if failure else None,
                               failure.detail if failure else None,
@@ -236,13 +241,15 @@ class PassListEval:
             return Failure(program.uri, reason, f"{m.status}: {m.error}")
         # Lists that compile the program to bytes already judged need no link and no run.
         cache = self.verdicts if self.reuse_objects else None
+        if cache is None:
+            return self._run_object(program, m.object)
         key = "|".join((program.hash, _hash(m.object), LLVM_VERSION))
-        row = cache.object_verdict(key) if cache is not None else None
+        row = cache.object_verdict(key)
         if row is not None:
             passed, reason, detail = row
             return None if passed else Failure(program.uri, reason, detail)
         failure = self._run_object(program, m.object)
-        if cache is not None and (failure is None or failure.reason not in _UNCACHED_REASONS):
+        if _keeps(failure):
             cache.put_object_verdict(key, failure is None, failure and failure.reason,
                                      failure and failure.detail)
         return failure
