@@ -142,6 +142,16 @@ def test_new_winners_join_the_pool_only_when_they_beat_it_on_other_units(tmp_pat
     assert screen_lists(corpus, table, LISTS[:2], engine, screened=set(LISTS))[0] == LISTS[:2]
     empty = tmp_path / "empty.parquet"
     assert screen_lists(corpus, empty, winners, engine, screened=set(winners))[0] == winners
+    # On a machine whose corpus lacks some of the table's packages, nothing is measured or
+    # written, and the error names the packages to build.
+    partial = packaged_corpus(tmp_path / "partial",
+                              {f: p for f, p in PACKAGES.items() if p[0] != "pkg-b"})
+    before = table.read_bytes()
+    with pytest.raises(InputError, match=r"2 of its units are not in .*: pkg-b$"):
+        measure_pool(partial, table, LISTS[:3], engine)
+    with pytest.raises(InputError, match=r"not in .*: pkg-b$"):
+        screen_lists(partial, table, winners, engine, screened=set(winners))
+    assert table.read_bytes() == before
 
 
 def load_unit_of(corpus, row):

@@ -105,11 +105,12 @@ def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     if not new or not sample:
         return lists, report
     index = {r["hash"]: r for r in read_index(corpus_dir)}
+    _require_units(corpus_dir, index, sample, table)
     best, sizes = [], {p: [] for p in new}
     for n, r in enumerate(sample):
         known = [s for s in r["sizes"] if s is not None] + [r["oz_binary_size"] or math.inf]
         best.append(min(known))
-        unit = _table_unit(corpus_dir, index, r, table)
+        unit = _table_unit(corpus_dir, index, r)
         ms = engine.measure_many([(unit, p) for p in new], raw=True)
         for p, m in zip(new, ms):
             sizes[p].append(m.binary_size if m.ok and m.binary_size else math.inf)
@@ -132,11 +133,22 @@ def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     return [p for p in lists if p not in left_out], report
 
 
-def _table_unit(corpus_dir: Path, index: dict, row: dict, table: Path):
+def _require_units(corpus_dir: Path, index: dict, rows: list[dict], table: Path) -> None:
+    """Stop before measuring anything when table units to be measured are not in the corpus
+    (on a fresh machine the corpus holds only the packages built there), naming the
+    packages to build."""
+    missing = [r for r in rows if r["unit_hash"] not in index]
+    if missing:
+        packages = sorted({r["package"] for r in missing})
+        raise InputError(
+            f"{table}: {len(missing)} of its units are not in {corpus_dir}; build their "
+            f"packages into it first (`compilerlm corpus debian PACKAGE... --manifest "
+            f"MANIFEST -o {corpus_dir}`, with the manifest the table was made from): "
+            f"{' '.join(packages)}")
+
+
+def _table_unit(corpus_dir: Path, index: dict, row: dict):
     """The unit of one of the table's rows, from the corpus (`index`: its rows by hash)."""
-    if row["unit_hash"] not in index:
-        raise InputError(f"{table}: unit {row['name']} is not in {corpus_dir}; measure new "
-                         f"lists with the corpus the table was made from")
     return load_row(corpus_dir, index[row["unit_hash"]])
 
 
@@ -201,9 +213,10 @@ def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     stale = _realign(rows, old, merged)
     rows_of_index = read_index(corpus_dir)
     index = {r["hash"]: r for r in rows_of_index}
+    _require_units(corpus_dir, index, [r for r, _ in stale], table)
     filled = 0
     for n, (r, positions) in enumerate(stale):
-        unit = _table_unit(corpus_dir, index, r, table)
+        unit = _table_unit(corpus_dir, index, r)
         ms = engine.measure_many([(unit, merged[j]) for j in positions], raw=True)
         for j, m in zip(positions, ms):
             r["sizes"][j] = m.binary_size if m.ok else None
