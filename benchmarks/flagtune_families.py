@@ -20,7 +20,10 @@ pool list passed PassListEval's built-in suite. Families:
 - `gbm-gain`: the same trees trained on the gain with the -Oz fallback, min(log-ratio, 0);
 - `blend`: knn whose first list is chosen on its expected gain averaged with gbm-gain's;
 - `average`: like `mean`, the same lists for every unit, but each list after the first the
-  one that most lowers the training units' mean of the best so far (rankers.train_average).
+  one that most lowers the training units' mean of the best so far (rankers.train_average);
+- `gated`: `average`'s lists, except that knn's first list goes first where knn predicts it
+  at least 2 % below -Oz (log-ratio < -0.02): the shared list overridden only where the
+  neighbours agree on something better.
 """
 
 from __future__ import annotations
@@ -63,6 +66,22 @@ class MeanModel:
         return (self.with_fallback if fallback else self.zero_shot)[:k], None, None
 
 
+class GatedModel:
+    """`average`, with knn's first list put first where knn is confident (GATE)."""
+    GATE = -0.02  # knn's predicted log(size / -Oz size) of its first list
+
+    def __init__(self, data: PoolData, mask: np.ndarray):
+        self.knn, self.average = train_knn(data, mask), train_average(data, mask)
+        self.lists = self.average.lists
+
+    def rank(self, x, k, fallback=True):
+        shared, _, _ = self.average.rank(x, k, fallback=fallback)
+        own, predicted, _ = self.knn.rank(x, 1, fallback=fallback)
+        if predicted is not None and predicted[0] < self.GATE:
+            shared = [own[0]] + [j for j in shared if j != own[0]]
+        return shared[:k], None, None
+
+
 FAMILIES = {
     "library": lambda data, mask: Predictor.load("library"),
     "mean": MeanModel,
@@ -72,6 +91,7 @@ FAMILIES = {
     "gbm-gain": lambda data, mask: train_gbm(data, mask, objective="gain"),
     "blend": train_blend,
     "average": train_average,
+    "gated": GatedModel,
 }
 
 
