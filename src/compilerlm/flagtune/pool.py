@@ -110,7 +110,7 @@ def screen_lists(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     for n, r in enumerate(sample):
         known = [s for s in r["sizes"] if s is not None] + [r["oz_binary_size"] or math.inf]
         best.append(min(known))
-        unit = _table_unit(corpus_dir, index, r)
+        unit = load_row(corpus_dir, index[r["unit_hash"]])
         ms = engine.measure_many([(unit, p) for p in new], raw=True)
         for p, m in zip(new, ms):
             sizes[p].append(m.binary_size if m.ok and m.binary_size else math.inf)
@@ -145,11 +145,6 @@ def _require_units(corpus_dir: Path, index: dict, rows: list[dict], table: Path)
             f"packages into it first (`compilerlm corpus debian PACKAGE... --manifest "
             f"MANIFEST -o {corpus_dir}`, with the manifest the table was made from): "
             f"{' '.join(packages)}")
-
-
-def _table_unit(corpus_dir: Path, index: dict, row: dict):
-    """The unit of one of the table's rows, from the corpus (`index`: its rows by hash)."""
-    return load_row(corpus_dir, index[row["unit_hash"]])
 
 
 def read_pool(path: Path) -> tuple[list[dict], list[str]]:
@@ -216,7 +211,7 @@ def measure_pool(corpus_dir: Path, table: Path, lists: list[str], engine: Engine
     _require_units(corpus_dir, index, [r for r, _ in stale], table)
     filled = 0
     for n, (r, positions) in enumerate(stale):
-        unit = _table_unit(corpus_dir, index, r)
+        unit = load_row(corpus_dir, index[r["unit_hash"]])
         ms = engine.measure_many([(unit, merged[j]) for j in positions], raw=True)
         for j, m in zip(positions, ms):
             r["sizes"][j] = m.binary_size if m.ok else None
