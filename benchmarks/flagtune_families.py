@@ -72,7 +72,7 @@ class GatedModel:
 
     def __init__(self, data: PoolData, mask: np.ndarray):
         self.knn, self.average = train_knn(data, mask), train_average(data, mask)
-        self.lists = self.average.lists
+        self.lists = self.average.lists  # both index the pool table's lists, in its order
 
     def rank(self, x, k, fallback=True):
         shared, _, _ = self.average.rank(x, k, fallback=fallback)
