@@ -7,7 +7,13 @@ import pytest
 from conftest import EXAMPLES, packaged_corpus, run_cli
 
 from compilerlm.errors import InputError
-from compilerlm.flagtune.pool import measure_pool, pool_lists, read_pool, screen_lists
+from compilerlm.flagtune.pool import (
+    measure_pool,
+    pool_lists,
+    read_list_file,
+    read_pool,
+    screen_lists,
+)
 from compilerlm.flagtune.rankers import (
     PoolData,
     score,
@@ -170,6 +176,27 @@ def test_pool_command_and_errors(tmp_path):
     assert "Traceback" not in r.stderr
     with pytest.raises(InputError, match="no measured units"):
         PoolData.load(tmp_path / "absent.parquet")
+
+
+def test_lists_from_a_file_join_the_pool_and_bad_files_are_one_line_errors(tmp_path):
+    lists = tmp_path / "lists.txt"
+    lists.write_text("# joint_list.py's find\ninstcombine,sroa  # a comment\n\n"
+                     "-passes=default<Oz>,mergefunc\n")
+    assert read_list_file(lists) == [["instcombine", "sroa"], ["default<Oz>", "mergefunc"]]
+    corpus, table = _corpus(tmp_path), tmp_path / "pool.parquet"
+    r = run_cli("corpus", "pool", corpus, "--table", table, "--no-model-lists", "--lists",
+                lists, "--limit", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    _, pool = read_pool(table)
+    assert {parse_pass_list("instcombine,sroa").pipeline,
+            parse_pass_list("default<Oz>,mergefunc").pipeline} <= set(pool)
+    lists.write_text("instcombine\nsroa,not-a-pass\n")
+    r = run_cli("corpus", "pool", corpus, "--table", table, "--lists", lists)
+    assert r.returncode != 0 and f"{lists}:2:" in r.stderr and "not-a-pass" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    lists.write_text("# nothing\n")
+    with pytest.raises(InputError, match="no pass list"):
+        read_list_file(lists)
 
 
 def test_eval_flagtune_on_a_corpus_split_with_labels(tmp_path, engine):

@@ -252,6 +252,11 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
                    "(repeatable).")
 @click.option("--model-lists/--no-model-lists", default=True, show_default=True,
               help="Add the shipped library model's lists to the pool.")
+@click.option("--lists", "list_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of lists that join the pool unscreened (once PassListEval accepts "
+                   "them), one per line in any spelling --passes takes, '#' comments: say, "
+                   "benchmarks/joint_list.py's finds (repeatable).")
 @click.option("--screen-units", type=click.IntRange(0, 100_000), default=64, show_default=True,
               help="Training units of the table a winner new to the pool is first tried on: "
                    "it joins only when smaller than every pool list on two of them (0: every "
@@ -264,8 +269,8 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
 @_unit_selection("measure", "measured")
 @_label_engine
 @json_option
-def corpus_pool(corpus_dir, table, label_tables, model_lists, screen_units, max_new_lists, db,
-                splits, limit, max_instructions, engine_opts, as_json):
+def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen_units,
+                max_new_lists, db, splits, limit, max_instructions, engine_opts, as_json):
     """Measure a pool of verified lists on every unit: what flag-tuning models learn from.
 
     The pool: -Oz's lists, the verified best lists of the label tables' training units and
@@ -276,12 +281,13 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, screen_units, max_
     units, in the labeller's fixed order; the table is rewritten after every 16 units, and a
     rerun measures only what it lacks (lists new to the pool included)."""
     from ..autotune.labels import read_labels
-    from ..flagtune.pool import measure_pool, pool_lists, screen_lists, winners_of
+    from ..flagtune.pool import measure_pool, pool_lists, read_list_file, screen_lists, winners_of
     from ..predictor.model import load_model
     from ..progress import progress_bar
 
     labels = [row for t in label_tables for row in read_labels(t)]
     extra = load_model("library").lists if model_lists else []
+    extra = [*extra, *(lst for f in list_files for lst in read_list_file(f))]
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
         lists, rejected = pool_lists(labels, extra, engine, progress=bar)
         lists, screening = screen_lists(corpus_dir, table, lists, engine,

@@ -14,8 +14,8 @@ corpus and without compiling anything.
 
 The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
 validation or test: their labels are what a model is judged against), and any extra lists
-(the shipped library model's coreset), each kept only when PassListEval's built-in suite
-accepts it. Every list costs a compilation per unit of the table, and most winners are
+(the shipped library model's coreset; lists from files, `read_list_file`), each kept only
+when PassListEval's built-in suite accepts it. Every list costs a compilation per unit of the table, and most winners are
 one unit's own, so once the table has training units a winner new to it joins only when,
 on a sample of the table's training units, it is smaller than every list already in the
 pool on at least two of them; the best of those (greedily, by what each adds to the lists
@@ -33,7 +33,7 @@ from pathlib import Path
 from ..autotune.config import OZ_LISTS
 from ..autotune.labels import read_unit_table, select_units, write_unit_table
 from ..corpus.corpus import load_row, read_index
-from ..errors import InputError
+from ..errors import InputError, PassListError
 from ..toolchain.engine import Engine
 from ..toolchain.passes import parse_pass_list
 
@@ -70,6 +70,22 @@ def pool_lists(label_rows: list[dict], extra=(), engine: Engine | None = None,
         if progress:
             progress(i + 1, len(pool), "pool lists checked")
     return accepted, rejected
+
+
+def read_list_file(path: Path) -> list[list[str]]:
+    """The pass lists of a text file, one per line ('#' starts a comment), as pass names."""
+    out = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            out.append(list(parse_pass_list(line).names))
+        except PassListError as e:
+            raise InputError(f"{path}:{n}: {e}") from e
+    if not out:
+        raise InputError(f"{path}: no pass list in it (one per line)")
+    return out
 
 
 def _training_winners(label_rows: list[dict]):
