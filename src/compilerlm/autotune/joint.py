@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ..toolchain.engine import Engine
 from ..toolchain.passes import search_space
 from ..unit import Unit
-from .strategies import offspring
+from .strategies import breed
 
 BLOCK = 32  # units measured between two looks at a racing candidate
 # A candidate stops once its summed gain on the units measured so far is below this share of
@@ -124,8 +124,8 @@ def search_joint(units: list[Unit], floors: list[int], engine: Engine, *,
     for n in range(budget):
         parents = list(scored)
         worst = min(parents, key=lambda k: sum(scored[k]))
-        fitness = {k: -sum(g) for k, g in scored.items()}  # offspring() breeds the smallest
-        child = tuple(offspring(rng, parents, fitness, 1, space, avoid=seen)[0])
+        fitness = {k: -sum(g) for k, g in scored.items()}  # breed() favours the smallest
+        child = tuple(breed(rng, parents, fitness, 1, space, avoid=seen)[0])
         result.candidates += 1
         g = race.run(child, scored[worst] if len(scored) == population else None)
         if g is not None:

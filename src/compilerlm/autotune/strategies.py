@@ -108,7 +108,7 @@ def _mutate(rng: random.Random, parent: list[str], other: list[str], space: list
     return child[:MAX_LENGTH] or [rng.choice(space)]
 
 
-def offspring(rng: random.Random, parents: list[tuple], found: dict[tuple, int], n: int,
+def breed(rng: random.Random, parents: list[tuple], found: dict[tuple, int], n: int,
                space: list[str], avoid: set | None = None, tries: int = 8
                ) -> list[list[str]]:
     """n children, each a mutation of the winner of a tournament of two parents.
@@ -150,7 +150,7 @@ def search_evolve(ev: _Evaluator, config: AutotuneConfig, found: dict[tuple, int
         if not parents:
             break  # no list compiles (a unit that defines nothing): nothing to evolve from
         n = min(offspring, config.budget - spent)
-        _search(ev, found, offspring(rng, parents, found, n, space))
+        _search(ev, found, breed(rng, parents, found, n, space))
         spent += n
     return found
 
@@ -269,8 +269,8 @@ class GuidedSearch:
                                      self.verdicts, self.check, self.population)
             n_plain = int(n * PLAIN) if plain else 0
             avoid = set(found) | {tuple(c) for c in children}
-            children += offspring(rng, plain, found, n_plain, space, avoid)
-            children += offspring(rng, pool, found, n - fresh - n_plain, space, avoid)
+            children += breed(rng, plain, found, n_plain, space, avoid)
+            children += breed(rng, pool, found, n - fresh - n_plain, space, avoid)
             _search(self.ev, found, children)
             self.spent += n
         return found
