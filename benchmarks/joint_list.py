@@ -22,31 +22,29 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import math
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 from compilerlm.autotune.joint import search_joint
 from compilerlm.autotune.labels import select_units
 from compilerlm.corpus.corpus import load_row
 from compilerlm.errors import CompilerlmError
-from compilerlm.flagtune.pool import read_pool
+from compilerlm.flagtune.rankers import PoolData
 from compilerlm.metrics import improvement
 from compilerlm.toolchain.engine import Engine
 from compilerlm.toolchain.passes import parse_pass_list
 
 
 def pool_ranking(pool: Path) -> list[tuple[list[str], float]]:
-    """The pool's lists as pass names with their mean gain (fallback) on its training units."""
-    rows, lists = read_pool(pool)
-    train = [r for r in rows if r["split"] == "train" and r["oz_binary_size"]]
-    out = []
-    for j, p in enumerate(lists):
-        g = [math.log(r["oz_binary_size"] / r["sizes"][j])
-             if r["sizes"][j] and r["sizes"][j] < r["oz_binary_size"] else 0.0 for r in train]
-        out.append((list(parse_pass_list(p).names), sum(g) / len(g)))
-    return sorted(out, key=lambda t: -t[1])
+    """The pool's lists as pass names with their mean gain (fallback) on its training units,
+    best first."""
+    data = PoolData.load(pool)
+    gain = -np.minimum(data.R[data.split_mask("train")], 0.0).mean(axis=0)
+    return [(list(parse_pass_list(data.lists[j]).names), float(gain[j]))
+            for j in np.argsort(-gain, kind="stable")]
 
 
 def sample(corpus: Path, split: str, per_package: int | None, max_instructions: int):
@@ -155,9 +153,8 @@ def main(argv=None) -> int:
     if args.out:
         args.out.write_text(text + "\n")
     if args.lists_out:
-        args.lists_out.write_text(
-            f"# benchmarks/joint_list.py's choice on the validation packages ({record['command']})\n"
-            + ",".join(chosen) + "\n")
+        args.lists_out.write_text(f"# benchmarks/joint_list.py's choice on the validation "
+                                  f"packages ({record['command']})\n{','.join(chosen)}\n")
     print(text)
     return 0
 

@@ -109,8 +109,7 @@ def _mutate(rng: random.Random, parent: list[str], other: list[str], space: list
 
 
 def breed(rng: random.Random, parents: list[tuple], found: dict[tuple, int], n: int,
-               space: list[str], avoid: set | None = None, tries: int = 8
-               ) -> list[list[str]]:
+          space: list[str], avoid: set | None = None, tries: int = 8) -> list[list[str]]:
     """n children, each a mutation of the winner of a tournament of two parents.
 
     With `avoid` (lists already measured or already chosen), a child found there is bred

@@ -281,7 +281,13 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
     units, in the labeller's fixed order; the table is rewritten after every 16 units, and a
     rerun measures only what it lacks (lists new to the pool included)."""
     from ..autotune.labels import read_labels
-    from ..flagtune.pool import measure_pool, pool_lists, read_list_file, screen_lists, winners_of
+    from ..flagtune.pool import (
+        measure_pool,
+        pool_lists,
+        read_list_file,
+        screen_lists,
+        winners_of,
+    )
     from ..predictor.model import load_model
     from ..progress import progress_bar
 

@@ -15,14 +15,14 @@ corpus and without compiling anything.
 The pool: -Oz's own lists, the verified best lists of the labelled *training* units (never
 validation or test: their labels are what a model is judged against), and any extra lists
 (the shipped library model's coreset; lists from files, `read_list_file`), each kept only
-when PassListEval's built-in suite accepts it. Every list costs a compilation per unit of the table, and most winners are
-one unit's own, so once the table has training units a winner new to it joins only when,
-on a sample of the table's training units, it is smaller than every list already in the
-pool on at least two of them; the best of those (greedily, by what each adds to the lists
-before it) join, at most `max_new` a run. Units are taken in the labeller's fixed order
-within each split, the splits in turn (validation, test, train, validation, ...), and the
-table is rewritten atomically after each chunk; a rerun measures only the (unit, list) pairs
-the table lacks, so the pool may grow.
+when PassListEval's built-in suite accepts it. Every list costs a compilation per unit of
+the table, and most winners are one unit's own, so once the table has training units a
+winner new to it joins only when, on a sample of the table's training units, it is smaller
+than every list already in the pool on at least two of them; the best of those (greedily,
+by what each adds to the lists before it) join, at most `max_new` a run. Units are taken
+in the labeller's fixed order within each split, the splits in turn (validation, test,
+train, validation, ...), and the table is rewritten atomically after each chunk; a rerun
+measures only the (unit, list) pairs the table lacks, so the pool may grow.
 """
 
 from __future__ import annotations
