@@ -13,6 +13,11 @@ each package, so that no large package decides), admitting only lists that PassL
 built-in suite accepts. The final population is then measured on the corpus's validation
 units, the one best there is chosen, and it and the pool's best are reported on the test
 units (never used to choose): gain below -Oz with the fallback, total and geomean.
+
+With --after FILE (lists already in the pool table, `corpus pool --lists`) it searches for the
+next list of a K > 2 sequence instead: each unit's size to beat is the smallest of -Oz and those
+lists', the search starts from the pool lists that add most to them, and the comparison is the
+pool's list that adds most (the one `average` would take next if the after lists came first).
 Everything is compiled here, so the corpus must hold the packages; sizes are raw (each list
 verified on the built-in suite, not by running each unit).
 """
@@ -31,20 +36,29 @@ import numpy as np
 from compilerlm.autotune.joint import search_joint
 from compilerlm.autotune.labels import select_units
 from compilerlm.corpus.corpus import load_row
-from compilerlm.errors import CompilerlmError
+from compilerlm.errors import CompilerlmError, InputError
+from compilerlm.flagtune.pool import read_list_file
 from compilerlm.flagtune.rankers import PoolData
 from compilerlm.metrics import improvement
 from compilerlm.toolchain.engine import Engine
 from compilerlm.toolchain.passes import parse_pass_list
 
 
-def pool_ranking(pool: Path) -> list[tuple[list[str], float]]:
+def pool_ranking(pool: Path, after: list[list[str]] = ()) -> list[tuple[list[str], float]]:
     """The pool's lists as pass names with their mean gain (fallback) on its training units,
-    best first."""
+    best first: the gain below -Oz, or with `after` below the best of -Oz and those lists."""
     data = PoolData.load(pool)
-    gain = -np.minimum(data.R[data.split_mask("train")], 0.0).mean(axis=0)
-    return [(list(parse_pass_list(data.lists[j]).names), float(gain[j]))
-            for j in np.argsort(-gain, kind="stable")]
+    names = [list(parse_pass_list(lst).names) for lst in data.lists]
+    R = data.R[data.split_mask("train")]
+    floor = np.zeros(len(R))
+    for lst in after:
+        if lst not in names:
+            raise InputError(f"{pool}: the --after list {','.join(lst)[:60]}... is not in "
+                             f"the pool table; add it with `corpus pool --lists` first")
+        floor = np.minimum(floor, R[:, names.index(lst)])
+    gain = np.maximum(floor[:, None] - R, 0.0).mean(axis=0)
+    return [(names[j], float(gain[j])) for j in np.argsort(-gain, kind="stable")
+            if names[j] not in after]
 
 
 def sample(corpus: Path, split: str, per_package: int | None, max_instructions: int):
@@ -57,13 +71,25 @@ def sample(corpus: Path, split: str, per_package: int | None, max_instructions: 
     return out, sorted(taken)
 
 
-def scored(engine: Engine, units, oz: list[int], lists: list[list[str]]) -> list[dict]:
-    """Each list on the units with the -Oz fallback: total and geomean gain (percent)."""
-    out = []
+def floors(engine: Engine, units, oz: list[int | None], after: list[list[str]]):
+    """Each unit's size to beat: the smallest of -Oz and the `after` lists' (None: no -Oz)."""
+    out = list(oz)
+    for lst in after:
+        ms = engine.measure_many([(u, lst) for u in units])
+        out = [min(f, m.binary_size) if f and m.ok and m.binary_size else f
+               for f, m in zip(out, ms)]
+    return out
+
+
+def scored(engine: Engine, units, oz: list[int], lists: list[list[str]],
+           floor: list[int] | None = None) -> list[dict]:
+    """Each list on the units with the fallback to `floor` (default -Oz): total and geomean
+    gain below -Oz (percent)."""
+    out, floor = [], floor or oz
     for lst in lists:
         ms = engine.measure_many([(u, lst) for u in units])
-        pairs = [(min(m.binary_size, o) if m.ok and m.binary_size else o, o)
-                 for m, o in zip(ms, oz) if o]
+        pairs = [(min(m.binary_size, f) if m.ok and m.binary_size else f, o)
+                 for m, o, f in zip(ms, oz, floor) if o]
         gains = improvement(pairs)
         out.append({"list": lst, "total_pct": gains["improvement_total_pct"],
                     "geomean_pct": gains["improvement_geomean_pct"],
@@ -87,22 +113,27 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, help="where the JSON record goes (also printed)")
     ap.add_argument("--lists-out", type=Path,
                     help="the chosen list, a line for `corpus pool --lists`")
+    ap.add_argument("--after", type=Path,
+                    help="lists chosen before (a `corpus pool --lists` file, all in the pool "
+                         "table): search for the next one")
     args = ap.parse_args(argv)
     began = time.time()
     try:
         from compilerlm.passlisteval import PassListEval, builtin_suite
-        ranking = pool_ranking(args.pool)
+        after = read_list_file(args.after) if args.after else []
+        ranking = pool_ranking(args.pool, after)
         with Engine(workers=args.workers) as engine:
             def load(split, per_package, cap):
                 rows, packages = sample(args.corpus, split, per_package, cap)
                 units = [load_row(args.corpus, r) for r in rows]
                 oz = [m.binary_size if m.ok else None
                       for m in (engine.oz_baseline(u) for u in units)]
-                return units, oz, packages
+                return units, oz, floors(engine, units, oz, after), packages
 
-            train, train_oz, train_packages = load("train", args.per_package, args.max_instructions)
+            train, train_oz, train_floor, train_packages = load(
+                "train", args.per_package, args.max_instructions)
             keep = [i for i, o in enumerate(train_oz) if o]
-            train, train_oz = [train[i] for i in keep], [train_oz[i] for i in keep]
+            train, train_floor = [train[i] for i in keep], [train_floor[i] for i in keep]
             checker, programs = PassListEval(engine), builtin_suite()
             verdicts: dict[tuple, bool] = {}
 
@@ -115,7 +146,7 @@ def main(argv=None) -> int:
                 print(f"{what}: {done}/{total}, {time.time() - began:.0f} s", file=sys.stderr)
 
             searched = time.time()
-            result = search_joint(train, train_oz, engine,
+            result = search_joint(train, train_floor, engine,
                                   initial=[lst for lst, _ in ranking[:args.initial]],
                                   budget=args.budget, seed=args.seed, accepts=accepts,
                                   progress=progress)
@@ -124,16 +155,26 @@ def main(argv=None) -> int:
             finalists = [lst for lst, _ in result.population]
             if pool_best not in finalists:
                 finalists.append(pool_best)
-            val, val_oz, val_packages = load("validation", None, args.eval_max_instructions)
-            on_val = scored(engine, val, val_oz, finalists)
+            val, val_oz, val_floor, val_packages = load(
+                "validation", None, args.eval_max_instructions)
+            on_val = scored(engine, val, val_oz, finalists, val_floor)
             chosen = max(on_val, key=lambda r: (r["geomean_pct"] + r["total_pct"]))["list"]
-            test, test_oz, test_packages = load("test", None, args.eval_max_instructions)
-            on_test = scored(engine, test, test_oz, [chosen, pool_best])
+            test, test_oz, test_floor, test_packages = load(
+                "test", None, args.eval_max_instructions)
+            on_test = scored(engine, test, test_oz, [chosen, pool_best], test_floor)
+            # The after lists' own gain: -Oz's list with their fallback.
+            before = {name: scored(engine, units, oz, [["default<Oz>"]], floor)[0]
+                      for name, units, oz, floor in (("validation", val, val_oz, val_floor),
+                                                     ("test", test, test_oz, test_floor))
+                      if after}
     except CompilerlmError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     record = {
         "command": "benchmarks/joint_list.py " + " ".join(argv or sys.argv[1:]),
+        "after": [",".join(lst) for lst in after],
+        "after_alone": {name: {k: r[k] for k in ("total_pct", "geomean_pct", "better_pct")}
+                        for name, r in before.items()},
         "train_units": len(train), "train_packages": train_packages,
         "validation_units": len(val), "validation_packages": val_packages,
         "test_units": len(test), "test_packages": test_packages,
@@ -153,8 +194,9 @@ def main(argv=None) -> int:
     if args.out:
         args.out.write_text(text + "\n")
     if args.lists_out:
+        chain = "".join(f"{a}\n" for a in record["after"])
         args.lists_out.write_text(f"# benchmarks/joint_list.py's choice on the validation "
-                                  f"packages ({record['command']})\n{','.join(chosen)}\n")
+                                  f"packages ({record['command']})\n{chain}{','.join(chosen)}\n")
     print(text)
     return 0
 

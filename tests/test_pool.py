@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from conftest import EXAMPLES, packaged_corpus, run_cli
@@ -197,6 +199,29 @@ def test_lists_from_a_file_join_the_pool_and_bad_files_are_one_line_errors(tmp_p
     lists.write_text("# nothing\n")
     with pytest.raises(InputError, match="no pass list"):
         read_list_file(lists)
+
+
+def test_a_list_new_to_the_pool_needs_every_unit_or_drops_the_missing_ones(tmp_path, engine):
+    corpus, table = _corpus(tmp_path), tmp_path / "pool.parquet"
+    measure_pool(corpus, table, LISTS[:2], engine)
+    # The same packages rebuilt elsewhere, one unit short (a test-only unit not captured).
+    fewer = {k: v for k, v in PACKAGES.items() if k != "float.c"}
+    rebuilt = packaged_corpus(tmp_path / "rebuilt", fewer)
+    lists = tmp_path / "lists.txt"
+    lists.write_text("loop-rotate,default<Oz>\n")
+    args = ("corpus", "pool", rebuilt, "--table", table, "--no-model-lists", "--lists", lists,
+            "--limit", "0", "--db", tmp_path / "cache.sqlite", "--workers", "1", "--json")
+    r = run_cli(*args)
+    assert r.returncode != 0 and "1 of its units are not in" in r.stderr
+    assert "pkg-c" in r.stderr and "--drop-missing" in r.stderr and "Traceback" not in r.stderr
+    assert len(read_pool(table)[0]) == len(PACKAGES)  # untouched
+    r = run_cli(*args, "--drop-missing")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [d["name"].rsplit("/", 1)[-1] for d in out["dropped_units"]] == ["float.c"]
+    rows, pool = read_pool(table)
+    assert len(rows) == len(PACKAGES) - 1 and pool[-1] == LISTS[3]
+    assert all(r["sizes"][-1] for r in rows)  # the new list measured on every unit left
 
 
 def test_eval_flagtune_on_a_corpus_split_with_labels(tmp_path, engine):

@@ -264,13 +264,18 @@ def corpus_label(corpus_dir, table, db, splits, limit, max_instructions, budget,
 @click.option("--max-new-lists", type=click.IntRange(0, 100_000), default=64,
               show_default=True, help="Winners that may join the pool in this run (the "
                                       "screening's best).")
+@click.option("--drop-missing", is_flag=True,
+              help="Remove from the table the units the corpus lacks (a rebuild whose test "
+                   "suite ran out of time does not compile its test-only units), instead of "
+                   "stopping; they are listed in the output.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Result cache for the evaluations (default: the shared cache).")
 @_unit_selection("measure", "measured")
 @_label_engine
 @json_option
 def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen_units,
-                max_new_lists, db, splits, limit, max_instructions, engine_opts, as_json):
+                max_new_lists, drop_missing, db, splits, limit, max_instructions, engine_opts,
+                as_json):
     """Measure a pool of verified lists on every unit: what flag-tuning models learn from.
 
     The pool: -Oz's lists, the verified best lists of the label tables' training units and
@@ -282,6 +287,7 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
     rerun measures only what it lacks (lists new to the pool included)."""
     from ..autotune.labels import read_labels
     from ..flagtune.pool import (
+        drop_missing_units,
         measure_pool,
         pool_lists,
         read_list_file,
@@ -291,7 +297,14 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
     from ..predictor.model import load_model
     from ..progress import progress_bar
 
+    from collections import Counter
+
     labels = [row for t in label_tables for row in read_labels(t)]
+    dropped = drop_missing_units(corpus_dir, table) if drop_missing else []
+    if dropped:
+        counts = Counter(r["package"] for r in dropped)
+        stderr.print(f"{table}: dropped {len(dropped)} units the corpus lacks: "
+                     + ", ".join(f"{p} {n}" for p, n in sorted(counts.items())), soft_wrap=True)
     extra = load_model("library").lists if model_lists else []
     extra = [*extra, *(lst for f in list_files for lst in read_list_file(f))]
     with engine_opts.engine(cache_path=db) as engine, progress_bar(enabled=not as_json) as bar:
@@ -303,6 +316,8 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
                                max_instructions=max_instructions, progress=bar)
     summary["rejected_lists"] = len(rejected)
     summary["screening"] = screening
+    summary["dropped_units"] = [{"unit_hash": r["unit_hash"], "package": r["package"],
+                                 "name": r["name"], "split": r["split"]} for r in dropped]
     if as_json:
         print_json(summary)
         return

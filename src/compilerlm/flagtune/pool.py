@@ -159,8 +159,23 @@ def _require_units(corpus_dir: Path, index: dict, rows: list[dict], table: Path)
         raise InputError(
             f"{table}: {len(missing)} of its units are not in {corpus_dir}; build their "
             f"packages into it first (`compilerlm corpus debian PACKAGE... --manifest "
-            f"MANIFEST -o {corpus_dir}`, with the manifest the table was made from): "
-            f"{' '.join(packages)}")
+            f"MANIFEST -o {corpus_dir}`, with the manifest the table was made from; "
+            f"--drop-missing leaves out those it still lacks): {' '.join(packages)}")
+
+
+def drop_missing_units(corpus_dir: Path, table: Path) -> list[dict]:
+    """Remove from the table the units the corpus does not hold, and return them.
+
+    For a table made on another machine whose corpus no longer yields every unit: a unit
+    compiled only by a package's test suite is captured only when that suite gets that far
+    in its time limit, so a rebuild under load can lack it. Dropping such rows keeps every
+    other unit's measurements; a list new to the pool can then be measured everywhere."""
+    rows, lists = read_pool(table)
+    index = {r["hash"] for r in read_index(corpus_dir)}
+    dropped = [r for r in rows if r["unit_hash"] not in index]
+    if dropped:
+        write_pool(table, [r for r in rows if r["unit_hash"] in index], lists)
+    return dropped
 
 
 def read_pool(path: Path) -> tuple[list[dict], list[str]]:
