@@ -81,27 +81,19 @@ def floors(engine: Engine, units, oz: list[int | None], after: list[list[str]]):
     return out
 
 
-def scored(engine: Engine, units, oz: list[int], lists: list[list[str]],
-           floor: list[int] | None = None) -> list[dict]:
-    """Each list on the units with the fallback to `floor` (default -Oz): total and geomean
-    gain below -Oz (percent)."""
-    out, floor = [], floor or oz
-    for lst in lists:
-        ms = engine.measure_many([(u, lst) for u in units])
-        pairs = [(min(m.binary_size, f) if m.ok and m.binary_size else f, o)
-                 for m, o, f in zip(ms, oz, floor) if o]
-        gains = improvement(pairs)
-        out.append({"list": lst, "total_pct": gains["improvement_total_pct"],
-                    "geomean_pct": gains["improvement_geomean_pct"],
-                    "better_pct": gains["better_pct"]})
-    return out
-
-
-def after_alone(oz: list[int | None], floor: list[int | None]) -> dict:
-    """The after lists' own gain below -Oz (with the fallback): the floors themselves."""
-    gains = improvement([(f, o) for f, o in zip(floor, oz) if o])
+def gain_record(best: list[int | None], oz: list[int | None]) -> dict:
+    """Total and geomean gain below -Oz (percent) of each unit's best size."""
+    gains = improvement([(b, o) for b, o in zip(best, oz) if o])
     return {"total_pct": gains["improvement_total_pct"],
             "geomean_pct": gains["improvement_geomean_pct"], "better_pct": gains["better_pct"]}
+
+
+def scored(engine: Engine, units, oz: list[int], lists: list[list[str]],
+           floor: list[int]) -> list[dict]:
+    """Each list on the units with the fallback to `floor` (-Oz's size, or the smallest of
+    -Oz and the after lists'): total and geomean gain below -Oz (percent)."""
+    return [{"list": lst, **gain_record(floors(engine, units, floor, [lst]), oz)}
+            for lst in lists]
 
 
 def main(argv=None) -> int:
@@ -169,7 +161,8 @@ def main(argv=None) -> int:
             test, test_oz, test_floor, test_packages = load(
                 "test", None, args.eval_max_instructions)
             on_test = scored(engine, test, test_oz, [chosen, pool_best], test_floor)
-            before = {name: after_alone(oz, floor)
+            # The after lists' own gain: their floors.
+            before = {name: gain_record(floor, oz)
                       for name, oz, floor in (("validation", val_oz, val_floor),
                                               ("test", test_oz, test_floor)) if after}
     except CompilerlmError as e:

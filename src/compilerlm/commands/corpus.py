@@ -285,6 +285,8 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
     each list costs a compilation per unit. Validation and test units first, then training
     units, in the labeller's fixed order; the table is rewritten after every 16 units, and a
     rerun measures only what it lacks (lists new to the pool included)."""
+    from collections import Counter
+
     from ..autotune.labels import read_labels
     from ..flagtune.pool import (
         drop_missing_units,
@@ -296,8 +298,6 @@ def corpus_pool(corpus_dir, table, label_tables, model_lists, list_files, screen
     )
     from ..predictor.model import load_model
     from ..progress import progress_bar
-
-    from collections import Counter
 
     labels = [row for t in label_tables for row in read_labels(t)]
     dropped = drop_missing_units(corpus_dir, table) if drop_missing else []
